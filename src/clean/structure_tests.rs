@@ -1,0 +1,96 @@
+use super::*;
+use crate::clean::serialize::to_html;
+use crate::clean::tree;
+
+fn run(html: &str) -> String {
+    let base = url::Url::parse("https://www.rfa.org/mandarin/a/b.html").unwrap();
+    to_html(&restructure(tree::build(
+        &crate::clean::sanitize(html),
+        Some(&base),
+    )))
+}
+
+#[test]
+fn empty_paragraphs_disappear() {
+    assert_eq!(
+        run("<p></p><p><br/></p><p> &nbsp; </p><p>　</p><p>字</p>"),
+        "<p>字</p>\n"
+    );
+}
+
+#[test]
+fn spans_unwrap_without_losing_text() {
+    assert_eq!(
+        run("<p>北约（NATO<span>）秘书长</span>27<span>日</span></p>"),
+        "<p>北约（NATO）秘书长27日</p>\n"
+    );
+}
+
+#[test]
+fn double_line_breaks_split_paragraphs() {
+    assert_eq!(
+        run("<p><span>一</span><br/><br/><span>二</span><br/>三<br/><br/><br/></p>"),
+        "<p>一</p>\n<p>二<br>三</p>\n"
+    );
+}
+
+#[test]
+fn sibling_divs_stay_separate_paragraphs() {
+    assert_eq!(
+        run("<div>甲</div><div>乙<div>丙</div></div>"),
+        "<p>甲</p>\n<p>乙</p>\n<p>丙</p>\n"
+    );
+}
+
+#[test]
+fn headings_are_demoted_below_h1() {
+    assert_eq!(run("<h1>A</h1><h3>B</h3>"), "<h2>A</h2>\n<h4>B</h4>\n");
+    assert_eq!(run("<h4>A</h4><h5>B</h5>"), "<h2>A</h2>\n<h3>B</h3>\n");
+}
+
+#[test]
+fn a_figure_keeps_image_and_caption_and_drops_zoom_junk() {
+    let html = r#"<p><figure class="image-richtext" style="width:1500px;"><img alt="卫星图" height="990" src="a.jpg" title="7976e.jpg" width="1500"/><figcaption class="image-caption">甘肃玉门（Planet）</figcaption><small></small><div id="zoomattribute"><a data-fancybox="" href="a.jpg"><img src="/++plone++rfa-resources/img/icon-zoom.png"/></a></div></figure></p>"#;
+    assert_eq!(
+        run(html),
+        "<figure><img src=\"https://www.rfa.org/mandarin/a/a.jpg\" alt=\"卫星图\" width=\"1500\" height=\"990\" loading=\"lazy\" decoding=\"async\" referrerpolicy=\"no-referrer\"><figcaption>甘肃玉门（Planet）</figcaption></figure>\n"
+    );
+}
+
+#[test]
+fn a_missing_alt_comes_from_the_caption() {
+    let out =
+        run(r#"<figure><img src="https://x.org/a.jpg"><figcaption>说明</figcaption></figure>"#);
+    assert!(out.contains(r#"alt="说明""#), "{out}");
+}
+
+#[test]
+fn an_image_alone_in_a_paragraph_becomes_a_figure_with_its_title() {
+    assert_eq!(
+        run(r#"<p><img src="https://x.org/a.jpg" title="会场外景"></p>"#),
+        "<figure><img src=\"https://x.org/a.jpg\" alt=\"会场外景\" loading=\"lazy\" decoding=\"async\" referrerpolicy=\"no-referrer\"><figcaption>会场外景</figcaption></figure>\n"
+    );
+}
+
+#[test]
+fn links_are_resolved_and_marked_external() {
+    assert_eq!(
+        run(r#"<p><a href="c.html">相关</a> <a href="javascript:alert(1)">坏</a> <a>空</a></p>"#),
+        "<p><a href=\"https://www.rfa.org/mandarin/a/c.html\" rel=\"noopener noreferrer nofollow\">相关</a> 坏 空</p>\n"
+    );
+}
+
+#[test]
+fn lists_and_tables_keep_their_structure() {
+    assert_eq!(
+        run(
+            "<ul>\n<li><span>一</span></li>\n<li>二</li></ul><table><tr><td colspan=2 style='x'>格</td></tr></table>"
+        ),
+        "<ul><li>一</li>\n<li>二</li>\n</ul>\n<table><tbody><tr><td colspan=\"2\">格</td></tr>\n</tbody></table>\n"
+    );
+}
+
+#[test]
+fn preformatted_text_keeps_its_whitespace() {
+    assert_eq!(run("<pre>a\n    b</pre>"), "<pre>a\n    b</pre>");
+}

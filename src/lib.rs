@@ -1,0 +1,12 @@
+//! duben (读本): a static site generator for bilingual (Chinese / English)
+//! archives of news articles.
+//!
+//! The pipeline, one module per stage: [`load`] → [`parse`] → [`clean`] →
+//! [`link`] → [`render`] → [`write`], run by [`build`].
+
+pub mod clean;
+pub mod config;
+pub mod diagnostics;
+pub mod link;
+pub mod load;
+pub mod parse;

@@ -1,0 +1,169 @@
+//! Load stage: walks `content/` and reads article files into memory.
+//!
+//! Owns the decisions about which files are articles (`.md`, `.markdown`,
+//! `.txt`), which are ignored (hidden folders, symlinks) and which are too large.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+/// One article file, read but not yet parsed.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the site root, for messages (`content/2021/a.md`).
+    pub display_path: PathBuf,
+    /// Path relative to `content/`, used for output names and ordering.
+    pub rel_path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Vec<Source>,
+    /// Non-article files (images and the like), relative to `content/`.
+    pub assets: Vec<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a file name is an article by its extension (case-insensitive).
+pub fn is_article_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "txt"))
+        .unwrap_or(false)
+}
+
+/// Walks `content_dir` and reads every article file, in parallel.
+///
+/// `display_prefix` is how the folder is named in messages (usually `content`).
+pub fn load(content_dir: &Path, display_prefix: &Path, max_file_bytes: u64) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut to_read = Vec::new();
+    let walker = WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden_dir(e));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(content_dir);
+                let shown = display_path(content_dir, display_prefix, path);
+                loaded.diagnostics.push(Diagnostic::skipped(
+                    &shown,
+                    None,
+                    format!("cannot be read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = path.strip_prefix(content_dir).unwrap_or(path).to_path_buf();
+        let shown = display_prefix.join(&rel);
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            if is_article_file(path) {
+                loaded.diagnostics.push(Diagnostic::skipped(
+                    &shown,
+                    None,
+                    "is a symbolic link; links are not followed so that nothing outside \
+                     content/ ends up in the site (copy the file instead)",
+                ));
+            }
+            continue;
+        }
+        if !ft.is_file() {
+            continue;
+        }
+        if !is_article_file(path) {
+            loaded.assets.push(rel);
+            continue;
+        }
+        match entry.metadata() {
+            Ok(m) if m.len() > max_file_bytes => {
+                loaded.diagnostics.push(Diagnostic::skipped(
+                    &shown,
+                    None,
+                    format!(
+                        "is {} bytes, more than the limit of {} bytes (`max_file_bytes` in site.toml)",
+                        m.len(),
+                        max_file_bytes
+                    ),
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        to_read.push((path.to_path_buf(), rel, shown));
+    }
+
+    let results: Vec<Result<Source, Diagnostic>> = to_read
+        .into_par_iter()
+        .map(
+            |(path, rel_path, display_path)| match std::fs::read(&path) {
+                Ok(bytes) => Ok(Source {
+                    display_path,
+                    rel_path,
+                    bytes,
+                }),
+                Err(e) => Err(Diagnostic::skipped(
+                    &display_path,
+                    None,
+                    format!("cannot be read: {e}"),
+                )),
+            },
+        )
+        .collect();
+    for r in results {
+        match r {
+            Ok(s) => loaded.sources.push(s),
+            Err(d) => loaded.diagnostics.push(d),
+        }
+    }
+    loaded
+}
+
+fn is_hidden_dir(e: &walkdir::DirEntry) -> bool {
+    e.file_type().is_dir() && e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn display_path(content_dir: &Path, prefix: &Path, path: &Path) -> PathBuf {
+    prefix.join(path.strip_prefix(content_dir).unwrap_or(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_are_recognized_by_extension_in_any_case() {
+        assert!(is_article_file(Path::new("a.md")));
+        assert!(is_article_file(Path::new("a.TXT")));
+        assert!(is_article_file(Path::new(".hidden.md")));
+        assert!(!is_article_file(Path::new("a.jpg")));
+        assert!(!is_article_file(Path::new("md")));
+    }
+
+    #[test]
+    fn hidden_folders_are_not_walked_and_large_files_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        std::fs::create_dir_all(c.join(".git")).unwrap();
+        std::fs::write(c.join(".git/x.md"), "x").unwrap();
+        std::fs::write(c.join("a b.md"), "small").unwrap();
+        std::fs::write(c.join("big.md"), vec![b'x'; 100]).unwrap();
+        std::fs::write(c.join("pic.jpg"), "jpg").unwrap();
+        let loaded = load(c, Path::new("content"), 50);
+        let names: Vec<_> = loaded.sources.iter().map(|s| s.rel_path.clone()).collect();
+        assert_eq!(names, vec![PathBuf::from("a b.md")]);
+        assert_eq!(loaded.assets, vec![PathBuf::from("pic.jpg")]);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert!(loaded.diagnostics[0].message.contains("max_file_bytes"));
+        assert_eq!(loaded.diagnostics[0].path, PathBuf::from("content/big.md"));
+    }
+}
