@@ -4,9 +4,12 @@
 //! The pipeline, one module per stage: [`load`] → [`parse`] → [`clean`] →
 //! [`link`] → [`render`] → [`write`], run by [`build`].
 
+pub mod build;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod link;
 pub mod load;
 pub mod parse;
+pub mod render;
+pub mod write;

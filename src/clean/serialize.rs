@@ -33,10 +33,8 @@ fn write_nodes(nodes: &[Node], out: &mut String) {
                     }
                 }
                 match e.tag {
-                    "a" => {
-                        if e.attr("href").is_some_and(|h| h.starts_with("http")) {
-                            push_attr(out, "rel", EXTERNAL_REL);
-                        }
+                    "a" if e.attr("href").is_some_and(|h| h.starts_with("http")) => {
+                        push_attr(out, "rel", EXTERNAL_REL);
                     }
                     "img" => {
                         push_attr(out, "loading", "lazy");

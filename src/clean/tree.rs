@@ -159,7 +159,7 @@ pub fn build(sanitized: &str, base: Option<&Url>) -> Vec<Node> {
                         skip_depth += 1;
                         continue;
                     }
-                    match element_from_dom(&el, base) {
+                    match element_from_dom(el, base) {
                         None => skip_depth = 1,
                         Some(e) if stack.len() <= MAX_DEPTH => {
                             stack.push(e);

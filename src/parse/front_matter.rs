@@ -73,8 +73,7 @@ pub fn split(text: &str) -> Option<Result<Split<'_>, String>> {
     };
     let start = first.len() + 1;
     let mut offset = start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if closers.contains(&line.trim_end()) {
             let body_offset = offset + line.len();
             return Some(Ok(Split {
@@ -86,7 +85,6 @@ pub fn split(text: &str) -> Option<Result<Split<'_>, String>> {
             }));
         }
         offset += line.len();
-        line_no += 1;
     }
     Some(Err(format!(
         "the front matter opened with `{first}` on line 1 is never closed (add a `{}` line after it)",

@@ -107,11 +107,19 @@ pub fn parse_source(source: &Source, opts: ParseOptions) -> Parsed {
     }
     if article.title.is_empty() {
         article.title = title_from_file_name(&source.rel_path);
-        diags.push(Diagnostic::warning(
-            path,
-            None,
-            format!("has no title; used the file name: “{}”", article.title),
-        ));
+        let fallback = format!("used the file name as the title: “{}”", article.title);
+        // One message per problem: complete the header's note if it made one.
+        match diags
+            .iter_mut()
+            .find(|d| d.message.starts_with("no title line"))
+        {
+            Some(d) => d.message = format!("{}; {fallback}", d.message),
+            None => diags.push(Diagnostic::warning(
+                path,
+                None,
+                format!("has an empty title; {fallback}"),
+            )),
+        }
     }
     Parsed {
         article: Some(article),

@@ -1,0 +1,266 @@
+//! Render stage: the template contract. Every value a template can read is a
+//! field of one of these structs; `body` is the only HTML and it has been
+//! through the sanitizer. Links are relative paths from the output root; a
+//! template prefixes them with `page.root` (`../../` on an article page).
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::config::{Bilingual, SiteConfig};
+use crate::link::Entry;
+
+/// `site`: the same on every page.
+#[derive(Debug, Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a Bilingual,
+    pub description: &'a Bilingual,
+    /// Title in the default interface language.
+    pub default_title: &'a str,
+    /// `<html lang>` of interface text: `zh-Hans` or `en`.
+    pub lang: &'static str,
+    /// Default interface language code: `zh` or `en`.
+    pub ui: &'static str,
+    /// Absolute base URL with a trailing `/`, or empty.
+    pub base_url: &'a str,
+    pub generator: &'static str,
+    pub extra: &'a toml::Table,
+}
+
+impl<'a> SiteCtx<'a> {
+    pub fn new(config: &'a SiteConfig) -> Self {
+        SiteCtx {
+            title: &config.title,
+            description: &config.description,
+            default_title: config.default_title(),
+            lang: config.default_language.tag(),
+            ui: config.default_language.code(),
+            base_url: &config.base_url,
+            generator: concat!("duben ", env!("CARGO_PKG_VERSION")),
+            extra: &config.extra,
+        }
+    }
+}
+
+/// `page`: where the page is.
+#[derive(Debug, Serialize)]
+pub struct PageCtx {
+    /// Output path of this page, e.g. `2021/09/x.html`.
+    pub path: String,
+    /// Relative prefix to the output root: `""`, `"../"`, `"../../"`.
+    pub root: String,
+    /// Absolute URL of this page when `base_url` is set.
+    pub canonical: Option<String>,
+}
+
+impl PageCtx {
+    pub fn new(path: &str, base_url: &str) -> Self {
+        PageCtx {
+            path: path.to_owned(),
+            root: root_of(path),
+            canonical: (!base_url.is_empty()).then(|| format!("{base_url}{path}")),
+        }
+    }
+}
+
+/// `../` once per folder level of `path`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// A publication time in the site's timezone.
+#[derive(Debug, Serialize, Clone)]
+pub struct DateCtx {
+    /// RFC 3339 with the site's offset, for `<time datetime>`.
+    pub iso: String,
+    /// `2021-09-29 03:36`.
+    pub display: String,
+    /// `2021-09-29`.
+    pub day: String,
+    pub year: i32,
+    pub month: u32,
+}
+
+impl DateCtx {
+    pub fn new(date: DateTime<Utc>, tz: Tz) -> Self {
+        let local = date.with_timezone(&tz);
+        DateCtx {
+            iso: local.to_rfc3339(),
+            display: local.format("%Y-%m-%d %H:%M").to_string(),
+            day: local.format("%Y-%m-%d").to_string(),
+            year: chrono::Datelike::year(&local),
+            month: chrono::Datelike::month(&local),
+        }
+    }
+}
+
+/// An article as listed on home, list and navigation links.
+#[derive(Debug, Serialize, Clone)]
+pub struct ArticleLink<'a> {
+    pub path: &'a str,
+    pub title: &'a str,
+    pub date: Option<DateCtx>,
+    pub lang: &'a str,
+    /// Host of the source, without `www.`.
+    pub source_host: Option<String>,
+    /// The description, or the opening of the text.
+    pub summary: String,
+}
+
+impl<'a> ArticleLink<'a> {
+    pub fn new(e: &'a Entry, tz: Tz) -> Self {
+        ArticleLink {
+            path: &e.path,
+            title: &e.article.title,
+            date: e.article.date.map(|d| DateCtx::new(d, tz)),
+            lang: &e.body.lang,
+            source_host: e.article.source_url.as_ref().and_then(|u| {
+                u.host_str()
+                    .map(|h| h.strip_prefix("www.").unwrap_or(h).to_owned())
+            }),
+            summary: e
+                .article
+                .description
+                .clone()
+                .unwrap_or_else(|| summarize(&e.body.text, 120)),
+        }
+    }
+}
+
+/// The first `max` characters of the text, cut at a character, with `…`.
+pub fn summarize(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut s: String = flat.chars().take(max).collect();
+    s.push('…');
+    s
+}
+
+/// `article` on an article page.
+#[derive(Debug, Serialize)]
+pub struct ArticleCtx<'a> {
+    #[serde(flatten)]
+    pub link: ArticleLink<'a>,
+    /// Sanitized body HTML.
+    pub body: &'a str,
+    pub byline: Option<&'a str>,
+    pub source_url: Option<&'a str>,
+    /// Whether the body has highlighted code (and needs `syntax.css`).
+    pub has_code: bool,
+    pub topics: &'a [String],
+    pub tags: &'a [String],
+    pub authors: &'a [String],
+    /// Newer and older article in time.
+    pub newer: Option<ArticleLink<'a>>,
+    pub older: Option<ArticleLink<'a>>,
+}
+
+/// Numbered pages of a list.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// Page links to show: first, last and a window around the current one;
+    /// `None` marks a gap.
+    pub pages: Vec<Option<PageLink>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub path: String,
+    pub current: bool,
+}
+
+impl Pagination {
+    /// `path_of(n)` gives the output path of page `n` (1-based).
+    pub fn new(current: usize, total: usize, path_of: &dyn Fn(usize) -> String) -> Self {
+        let mut pages = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=total {
+            let near = n.abs_diff(current) <= 2;
+            if n == 1 || n == total || near {
+                if n > last_shown + 1 {
+                    pages.push(None);
+                }
+                pages.push(Some(PageLink {
+                    number: n,
+                    path: path_of(n),
+                    current: n == current,
+                }));
+                last_shown = n;
+            }
+        }
+        Pagination {
+            current,
+            total,
+            prev: (current > 1).then(|| path_of(current - 1)),
+            next: (current < total).then(|| path_of(current + 1)),
+            pages,
+        }
+    }
+}
+
+/// A month's worth of titles on the "all articles" list.
+#[derive(Debug, Serialize)]
+pub struct MonthGroup<'a> {
+    /// `2021-09`, or empty for undated articles.
+    pub month: String,
+    pub articles: Vec<ArticleLink<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_climb_one_level_per_folder() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("page/2.html"), "../");
+        assert_eq!(root_of("2021/09/x.html"), "../../");
+    }
+
+    #[test]
+    fn dates_show_in_the_site_timezone() {
+        let d = DateTime::from_timestamp_millis(1632857761000).unwrap();
+        let c = DateCtx::new(d, chrono_tz::Asia::Shanghai);
+        assert_eq!(c.display, "2021-09-29 03:36");
+        assert_eq!(c.iso, "2021-09-29T03:36:01+08:00");
+    }
+
+    #[test]
+    fn pagination_shows_a_window_with_gaps() {
+        let p = Pagination::new(5, 10, &|n| format!("p{n}"));
+        let shown: Vec<Option<usize>> = p
+            .pages
+            .iter()
+            .map(|x| x.as_ref().map(|l| l.number))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(10)
+            ]
+        );
+        assert_eq!(p.prev.as_deref(), Some("p4"));
+        assert_eq!(p.next.as_deref(), Some("p6"));
+    }
+
+    #[test]
+    fn summaries_are_cut_with_an_ellipsis() {
+        assert_eq!(summarize("一二三四五", 3), "一二三…");
+        assert_eq!(summarize("a\n b", 10), "a b");
+    }
+}

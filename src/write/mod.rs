@@ -1,0 +1,246 @@
+//! Write stage: the output folder, written atomically.
+//!
+//! Pages go into a hidden staging folder beside the output folder; only when
+//! everything is written is the old output swapped out and the new one in.
+//! A failed or killed build therefore leaves the previous output intact, and
+//! nothing outside the output folder (and its staging sibling) is touched.
+
+mod guard;
+pub mod zip;
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result, bail};
+
+pub use guard::check_output_dir;
+
+/// Where rendered files go.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `path` (relative, `/`-separated) in the output.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// Marker file in a finished output folder: lets a later build know that
+/// the folder is duben's to replace.
+pub const OUTPUT_MARKER: &str = ".duben-output";
+/// Marker file in a staging folder, so stale ones can be recognized.
+const STAGING_MARKER: &str = ".duben-staging";
+
+/// A build's output, being written.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    files: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the staging folder beside `output` (which must already have
+    /// passed [`check_output_dir`]).
+    pub fn begin(output: &Path) -> Result<Staging> {
+        let parent = output.parent().unwrap_or(Path::new("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+        remove_stale_staging(parent, &name);
+        let dir = parent.join(format!(".{name}.duben-staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot clear the staging folder `{}`", dir.display()))?;
+        }
+        std::fs::create_dir(&dir).with_context(|| {
+            format!(
+                "cannot create `{}`: is `{}` writable?",
+                dir.display(),
+                parent.display()
+            )
+        })?;
+        std::fs::write(dir.join(STAGING_MARKER), "duben staging folder\n")
+            .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            files: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Number of files written so far.
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// The folder being written (for the zip, before the swap).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Replaces the output folder with the staged one.
+    pub fn commit(mut self) -> Result<()> {
+        if std::env::var_os("DUBEN_TEST_ABORT_BEFORE_SWAP").is_some() {
+            // Test hook: behave like a build killed at the worst moment.
+            std::process::abort();
+        }
+        std::fs::rename(self.dir.join(STAGING_MARKER), self.dir.join(OUTPUT_MARKER))
+            .context("cannot finish the staging folder")?;
+        let old = self.dir.with_file_name(format!(
+            "{}.old",
+            self.dir.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        let had_old = self.output.exists();
+        if had_old {
+            std::fs::rename(&self.output, &old).with_context(|| {
+                format!(
+                    "cannot move the previous output `{}` aside",
+                    self.output.display()
+                )
+            })?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.output);
+            }
+            return Err(e).with_context(|| {
+                format!("cannot move the new output to `{}`", self.output.display())
+            });
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).with_context(|| {
+                format!("cannot remove the previous output at `{}`", old.display())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.dir.join(checked_relative(path)?);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+        }
+        std::fs::write(&target, bytes)
+            .with_context(|| format!("cannot write `{}`", target.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && self.dir.join(STAGING_MARKER).exists() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A relative path with only normal components: never absolute, never `..`.
+fn checked_relative(path: &str) -> Result<PathBuf> {
+    let p = Path::new(path);
+    if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("refusing to write `{path}`: output paths must stay inside the output folder");
+    }
+    Ok(p.to_path_buf())
+}
+
+/// Removes staging folders left by builds that were killed, recognized by
+/// their name and marker file, and only when their process is gone.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.duben-staging-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.trim_end_matches(".old");
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| p != std::process::id() && process_alive(p));
+        let path = entry.path();
+        let ours = path.join(STAGING_MARKER).exists() || path.join(OUTPUT_MARKER).exists();
+        if ours && !alive {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true // cannot tell: leave it alone
+    }
+}
+
+/// An in-memory sink, for tests and `duben check`-like dry runs.
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        checked_relative(path)?;
+        self.files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a writer thread panicked"))?
+            .insert(path.to_owned(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_escaping_the_output_are_refused() {
+        for bad in ["../x.html", "/etc/passwd", "a/../../x", "", "./x/../../y"] {
+            assert!(checked_relative(bad).is_err(), "{bad}");
+        }
+        assert!(checked_relative("2021/09/x.html").is_ok());
+    }
+
+    #[test]
+    fn a_committed_build_replaces_the_output_and_leaves_no_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join(OUTPUT_MARKER), "").unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.put("a/b.html", b"new").unwrap();
+        assert_eq!(s.files(), 1);
+        s.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a/b.html")).unwrap(), b"new");
+        assert!(!out.join("old.html").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_old_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        {
+            let s = Staging::begin(&out).unwrap();
+            s.put("new.html", b"new").unwrap();
+        }
+        assert_eq!(std::fs::read(out.join("old.html")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,274 @@
+//! Browser tests: a real headless Chromium (Debian's `chromium`) opens the
+//! built site over `file://`, as a reader of the unzipped archive would.
+//!
+//! The harness: [`Harness::launch`] starts Chromium (skipping the test when it
+//! is missing, failing when `CI` is set), [`Harness::open`] loads a page and
+//! records console errors, uncaught exceptions and failed local requests;
+//! [`Page::eval`] runs JavaScript in the page. Later features add tests here.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use headless_chrome::protocol::cdp::Network;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+use crate::common::*;
+
+pub struct Harness {
+    browser: Browser,
+}
+
+/// What happened while a page loaded.
+#[derive(Debug, Default)]
+pub struct Events {
+    pub console_errors: Vec<String>,
+    pub failed_local_requests: Vec<String>,
+    requests: Vec<(String, String)>,
+}
+
+pub struct Page {
+    pub tab: Arc<Tab>,
+    events: Arc<Mutex<Events>>,
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DUBEN_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
+}
+
+impl Harness {
+    /// Starts Chromium, or returns `None` (test skipped) when it is not
+    /// installed. When `CI` is set a missing browser fails the test instead.
+    pub fn launch() -> Option<Harness> {
+        let Some(path) = find_chromium() else {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI is set but Chromium is missing: install the Debian package `chromium` (see .ci/run)"
+                );
+            }
+            eprintln!("skipping browser test: Chromium not found (install the `chromium` package)");
+            return None;
+        };
+        let args: Vec<&OsStr> = [
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            // Remote images cannot load offline; fail them at once.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+        ]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+        let options = LaunchOptions::default_builder()
+            .path(Some(path))
+            .sandbox(false)
+            .headless(true)
+            .window_size(Some((1200, 900)))
+            .args(args)
+            .idle_browser_timeout(Duration::from_secs(120))
+            .build()
+            .expect("launch options");
+        let browser = Browser::new(options).expect("Chromium failed to start");
+        Some(Harness { browser })
+    }
+
+    /// Opens a file of the built site and waits until it has loaded.
+    pub fn open(&self, file: &Path) -> Page {
+        let tab = self.browser.new_tab().expect("new tab");
+        let events = Arc::new(Mutex::new(Events::default()));
+        let sink = events.clone();
+        tab.add_event_listener(Arc::new(move |event: &Event| {
+            let mut e = sink.lock().unwrap();
+            match event {
+                Event::RuntimeConsoleAPICalled(ev) => {
+                    let kind = format!("{:?}", ev.params.Type);
+                    if kind == "Error" || kind == "Assert" {
+                        let text: Vec<String> = ev
+                            .params
+                            .args
+                            .iter()
+                            .map(|a| format!("{:?}", a.value))
+                            .collect();
+                        e.console_errors
+                            .push(format!("console.{kind}: {}", text.join(" ")));
+                    }
+                }
+                Event::RuntimeExceptionThrown(ev) => {
+                    e.console_errors
+                        .push(format!("uncaught: {}", ev.params.exception_details.text));
+                }
+                Event::LogEntryAdded(ev) => {
+                    let entry = &ev.params.entry;
+                    let url = entry.url.clone().unwrap_or_default();
+                    let level = format!("{:?}", entry.level);
+                    if level == "Error" && !url.starts_with("http") {
+                        e.console_errors.push(format!("{}: {url}", entry.text));
+                    }
+                }
+                Event::NetworkRequestWillBeSent(ev) => {
+                    e.requests
+                        .push((ev.params.request_id.clone(), ev.params.request.url.clone()));
+                }
+                Event::NetworkLoadingFailed(ev) => {
+                    let url = e
+                        .requests
+                        .iter()
+                        .find(|(id, _)| *id == ev.params.request_id)
+                        .map(|(_, u)| u.clone())
+                        .unwrap_or_default();
+                    if url.starts_with("file:") {
+                        e.failed_local_requests
+                            .push(format!("{url}: {}", ev.params.error_text));
+                    }
+                }
+                _ => {}
+            }
+        }))
+        .expect("listener");
+        tab.enable_log().expect("log");
+        tab.enable_runtime().expect("runtime");
+        tab.call_method(Network::Enable {
+            max_total_buffer_size: None,
+            max_resource_buffer_size: None,
+            max_post_data_size: None,
+            report_direct_socket_traffic: None,
+            enable_durable_messages: None,
+        })
+        .expect("network");
+        let url = format!("file://{}", file.canonicalize().unwrap().display());
+        tab.navigate_to(&url).expect("navigate");
+        tab.wait_until_navigated().expect("load");
+        // Let late console messages and image failures arrive.
+        std::thread::sleep(Duration::from_millis(300));
+        Page { tab, events }
+    }
+}
+
+impl Page {
+    /// Evaluates a JavaScript expression and returns its JSON value.
+    pub fn eval(&self, js: &str) -> serde_json::Value {
+        let result = self
+            .tab
+            .evaluate(js, false)
+            .unwrap_or_else(|e| panic!("{js}: {e}"));
+        result.value.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Fails on console errors, uncaught exceptions and failed local requests.
+    pub fn assert_clean(&self) {
+        let e = self.events.lock().unwrap();
+        assert!(
+            e.console_errors.is_empty(),
+            "console errors: {:#?}",
+            e.console_errors
+        );
+        assert!(
+            e.failed_local_requests.is_empty(),
+            "failed local requests: {:#?}",
+            e.failed_local_requests
+        );
+    }
+}
+
+#[test]
+fn home_and_seed_article_read_cleanly_over_file_urls() {
+    let site = TestSite::bundled();
+    site.build();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+
+    let home = browser.open(&site.output().join("index.html"));
+    home.assert_clean();
+    assert_eq!(home.eval("document.querySelectorAll('h1').length"), 1);
+    assert_eq!(home.eval("document.documentElement.lang"), "zh-Hans");
+    let stylesheet_applied =
+        home.eval("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle");
+    assert_eq!(
+        stylesheet_applied, "solid",
+        "style.css did not load over file://"
+    );
+
+    let seed = browser.open(&site.output().join("2021/09/cl-09282021124357.html"));
+    seed.assert_clean();
+    assert_eq!(seed.eval("document.querySelectorAll('h1').length"), 1);
+    assert_eq!(
+        seed.eval("document.querySelector('h1').textContent"),
+        "北约担忧中国核武扩张 呼吁展开对话"
+    );
+    let caption = seed.eval(
+        "(() => { const c = document.querySelector('figure figcaption'); \
+         const r = c.getBoundingClientRect(); \
+         return r.width > 0 && r.height > 0 && getComputedStyle(c).visibility === 'visible' ? c.textContent : null })()",
+    );
+    assert!(
+        caption
+            .as_str()
+            .unwrap_or("")
+            .starts_with("2021年6月30日华盛顿邮报报道"),
+        "caption not visible: {caption}"
+    );
+    assert_eq!(
+        seed.eval("document.querySelector('time').textContent"),
+        "2021-09-29 03:36"
+    );
+    assert_eq!(
+        seed.eval("document.querySelectorAll('img[src*=zoom]').length"),
+        0
+    );
+
+    // Following the breadcrumb of links works from disk: home → article → home.
+    let back = seed.eval("document.querySelector('.brand').href");
+    assert!(back.as_str().unwrap().ends_with("/index.html"), "{back}");
+}
+
+#[test]
+fn the_unzipped_archive_reads_in_the_browser() {
+    let site = TestSite::fixture("site");
+    let zdir = tempfile::tempdir().unwrap();
+    let zip_path = zdir.path().join("archive.zip");
+    assert!(
+        site.run(&["build", "--zip", zip_path.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let unzipped = tempfile::tempdir().unwrap();
+    zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap())
+        .unwrap()
+        .extract(unzipped.path())
+        .unwrap();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+    let top = unzipped.path().join("archive");
+    for page in [
+        "index.html",
+        "all/index.html",
+        "page/2.html",
+        "2021/10/about-duben.html",
+        "undated/undated-note.html",
+    ] {
+        let p = browser.open(&top.join(page));
+        p.assert_clean();
+        assert_eq!(
+            p.eval("document.querySelectorAll('h1').length"),
+            1,
+            "{page}"
+        );
+    }
+}

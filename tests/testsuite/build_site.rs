@@ -1,0 +1,235 @@
+//! Building a fixture site: the exact output, the seed article page, links.
+
+use crate::common::*;
+
+#[test]
+fn the_fixture_site_has_exactly_the_expected_files() {
+    let site = TestSite::fixture("site");
+    let report = site.build();
+    assert_eq!(report.articles, 8);
+    assert_eq!(report.skipped(), 0);
+    assert_eq!(
+        files(&site.output()),
+        vec![
+            ".duben-output",
+            ".nojekyll",
+            "2020/07/5507442.html",
+            "2020/07/chinese-news-53459497.html",
+            "2020/08/hidden-heroines-of-chaos-ellen-fetter-and-margaret-hamilton.html",
+            "2020/10/ql-10022020060810.html",
+            "2021/09/cl-09282021124357.html",
+            "2021/09/notes.html",
+            "2021/10/about-duben.html",
+            "404.html",
+            "all/2.html",
+            "all/index.html",
+            "index.html",
+            "page/2.html",
+            "page/3.html",
+            "style.css",
+            "syntax.css",
+            "undated/undated-note.html",
+        ]
+    );
+}
+
+#[test]
+fn every_internal_link_of_the_fixture_site_resolves() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let n = assert_internal_links_resolve(&site.output());
+    assert!(n > 80, "only {n} links checked");
+}
+
+#[test]
+fn every_internal_link_of_the_bundled_archive_resolves() {
+    let site = TestSite::bundled();
+    let report = site.build();
+    assert!(report.articles >= 400, "{} articles", report.articles);
+    assert_internal_links_resolve(&site.output());
+}
+
+#[test]
+fn every_bundled_article_is_built_or_named_in_the_summary() {
+    let site = TestSite::bundled();
+    let report = site.build();
+    let article_files = files(&site.root().join("content"))
+        .into_iter()
+        .filter(|f| f.ends_with(".md") || f.ends_with(".txt"))
+        .count();
+    assert_eq!(report.articles + report.skipped(), article_files);
+    for d in report.diagnostics.skipped() {
+        assert!(site.root().join(&d.path).is_file(), "{d}");
+    }
+}
+
+#[test]
+fn the_seed_article_page_shows_what_a_reader_needs() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let page = site.read("2021/09/cl-09282021124357.html");
+    assert_eq!(count(&page, "h1"), 1);
+    assert_eq!(text_of(&page, "h1"), "北约担忧中国核武扩张 呼吁展开对话");
+    assert_eq!(text_of(&page, "article header time"), "2021-09-29 03:36");
+    assert!(page.contains(r#"<time datetime="2021-09-29T03:36:01+08:00">"#));
+    assert!(page.contains(
+        r#"href="https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/cl-09282021124357.html""#
+    ));
+    let body = inner_html(&page, ".article-body");
+    for related in [
+        "“北大西洋公约组织”敦促北京采取行动 启动军备控制谈判",
+        "中国核武扩张迅速 美战略司令：重大战略威胁",
+        "朱兆基：中国正在壮大核武建立大国地位",
+    ] {
+        assert!(body.contains(related), "related link {related}");
+    }
+    assert_eq!(count(&body, "figure"), 1);
+    assert!(text_of(&page, "figure figcaption").starts_with("2021年6月30日华盛顿邮报报道"));
+    assert!(!page.contains("icon-zoom"), "zoom icon left in the page");
+    assert!(!page.contains("zoomattribute"));
+    assert_eq!(
+        text_of(&page, ".byline"),
+        "自由亚洲电台记者蔡凌巴黎报道 责编：嘉远 网编：洪伟"
+    );
+    assert!(!body.contains("网编"), "byline still in the body");
+    assert!(page.contains(r#"<html lang="zh-Hans""#));
+    assert!(page.contains(r#"<div class="article-body" lang="zh-Hans">"#));
+}
+
+#[test]
+fn nothing_from_content_reaches_the_output_unsanitized() {
+    let site = TestSite::fixture("site");
+    site.build();
+    for f in files(&site.output())
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+    {
+        let page = site.read(f);
+        let body = inner_html(&page, ".article-body").to_ascii_lowercase();
+        if !body.contains("hl-code") {
+            for bad in ["<span", " id=", " class=", "<div"] {
+                assert!(!body.contains(bad), "{f}: {bad} in the article body");
+            }
+        }
+        for bad in ["<script", "style=", "javascript:", "<iframe"] {
+            assert!(!page.to_ascii_lowercase().contains(bad), "{f}: {bad}");
+        }
+        let doc = scraper::Html::parse_document(&page);
+        for el in doc.select(&scraper::Selector::parse("*").unwrap()) {
+            for (name, _) in el.value().attrs() {
+                assert!(!name.starts_with("on"), "{f}: event handler {name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn base_url_appears_only_in_canonical_links() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let page = site.read("2021/09/cl-09282021124357.html");
+    assert!(page.contains(r#"<link rel="canonical" href="https://example.github.io/archive/2021/09/cl-09282021124357.html">"#));
+    assert_eq!(page.matches("example.github.io").count(), 1);
+    let home = site.read("index.html");
+    assert_eq!(home.matches("example.github.io").count(), 1);
+}
+
+#[test]
+fn home_pages_are_newest_first_and_paginated() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let home = site.read("index.html");
+    let titles: Vec<String> = scraper::Html::parse_document(&home)
+        .select(&scraper::Selector::parse(".card-title a").unwrap())
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "About this archive",
+            "编者按",
+            "北约担忧中国核武扩张 呼吁展开对话"
+        ]
+    );
+    assert!(home.contains(r#"href="page/2.html""#));
+    let last = site.read("page/3.html");
+    assert!(
+        last.contains("没有日期的文章"),
+        "undated articles come last"
+    );
+    assert!(last.contains(r#"href="../page/2.html""#));
+    assert!(last.contains(r#"href="../index.html""#));
+}
+
+#[test]
+fn markdown_pages_get_highlighted_code_without_inline_styles() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let page = site.read("2021/10/about-duben.html");
+    assert!(page.contains(r#"<pre class="hl-code" data-lang="rust">"#));
+    assert!(page.contains(r#"<link rel="stylesheet" href="../../syntax.css">"#));
+    assert!(page.contains("&lt;读本&gt;"));
+    assert!(!page.contains("style="));
+    let css = site.read("syntax.css");
+    assert!(css.contains("prefers-color-scheme: dark"));
+}
+
+#[test]
+fn a_site_with_only_site_toml_and_content_builds_with_the_built_in_theme() {
+    let site = TestSite::fixture("broken");
+    assert!(!site.root().join("templates").exists());
+    site.build();
+    assert!(site.read("style.css").contains("duben built-in theme"));
+    assert!(
+        site.read("index.html")
+            .contains(r#"<link rel="stylesheet" href="style.css">"#)
+    );
+}
+
+#[test]
+fn a_site_template_and_static_file_override_the_built_in_ones() {
+    let site = TestSite::fixture("site");
+    site.write(
+        "templates/404.html",
+        "<!DOCTYPE html><title>gone</title><p>我们的 404</p>",
+    );
+    site.write("static/style.css", "/* mine */");
+    site.write("static/img/logo.svg", "<svg/>");
+    site.build();
+    assert_eq!(
+        site.read("404.html"),
+        "<!DOCTYPE html><title>gone</title><p>我们的 404</p>"
+    );
+    assert_eq!(site.read("style.css"), "/* mine */");
+    assert_eq!(site.read("img/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn a_template_error_fails_the_build_and_keeps_the_old_output() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let before = site.read("index.html");
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}{{ article.nope.nope }}{% endblock main %}",
+    );
+    let err = duben::build::build(&duben::build::BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("article.html"), "{err:#}");
+    assert_eq!(site.read("index.html"), before);
+    assert_eq!(
+        std::fs::read_dir(site.root())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("staging"))
+            .count(),
+        0
+    );
+}

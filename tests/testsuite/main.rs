@@ -1,0 +1,10 @@
+//! Integration tests: one binary, a module per feature, fixture sites built
+//! into temporary folders.
+
+mod bad_input;
+mod browser;
+mod build_site;
+mod cli;
+mod common;
+mod safe_write;
+mod seed;
