@@ -166,10 +166,14 @@ fn read_config(root: &Path) -> Result<SiteConfig> {
 
 /// Cleans one article; a panic in a dependency on hostile input skips the
 /// article instead of ending the build.
-fn clean_guarded(article: Article) -> Result<(Article, CleanBody), Diagnostic> {
+fn clean_guarded(mut article: Article) -> Result<(Article, CleanBody), Diagnostic> {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| clean::clean(&article)));
     match result {
-        Ok(body) => Ok((article, body)),
+        Ok(body) => {
+            // The raw body is no longer needed: keep memory to the clean one.
+            article.body = String::new();
+            Ok((article, body))
+        }
         Err(_) => Err(Diagnostic::skipped(
             &article.display_path,
             Some(article.body_line),
