@@ -182,6 +182,11 @@ fn clean_guarded(mut article: Article) -> Result<(Article, CleanBody), Diagnosti
     }
 }
 
+/// `./public` shows as `public`.
+fn shown_path(p: &Path) -> &Path {
+    p.strip_prefix(".").unwrap_or(p)
+}
+
 /// The end-of-build summary, as printed by the command line.
 pub fn summary(report: &BuildReport, verbose: bool) -> String {
     let mut s = String::new();
@@ -224,7 +229,7 @@ pub fn summary(report: &BuildReport, verbose: bool) -> String {
         skipped.len(),
         warnings.len(),
         report.files,
-        report.output.display(),
+        shown_path(&report.output).display(),
         report.elapsed.as_secs_f64()
     ));
     if let Some(zip) = &report.zip {

@@ -2,12 +2,15 @@
 //! plus what was extracted from it (plain text, byline, language).
 //!
 //! Order: ammonia ([`policy`]) → scraper into a small tree ([`tree`]) →
-//! structure pass ([`structure`]) → byline → serialization ([`serialize`]).
+//! line breaks between Chinese characters dropped (`spacing`) → structure
+//! pass ([`structure`], with `figures`) → byline → serialization ([`serialize`]).
 
+mod figures;
 pub mod highlight;
 pub mod lang;
 mod policy;
 pub mod serialize;
+mod spacing;
 pub mod structure;
 pub mod tree;
 pub mod urls;
@@ -29,6 +32,8 @@ pub struct CleanBody {
     pub html: String,
     /// Plain text of the body, one line per block.
     pub text: String,
+    /// The opening paragraphs' text (no captions, lists or headings), for lists.
+    pub summary: String,
     /// The closing byline line(s), as text.
     pub byline: Option<String>,
     /// Content language: declared, else detected.
@@ -56,7 +61,8 @@ pub fn clean_html(
     title: &str,
 ) -> CleanBody {
     let safe = policy::sanitize(body);
-    let nodes = tree::build(&safe, base);
+    let mut nodes = tree::build(&safe, base);
+    spacing::drop_cjk_line_breaks(&mut nodes);
     let mut nodes = structure::restructure(nodes);
     let byline = take_byline(&mut nodes);
     let text = serialize::to_text(&nodes);
@@ -68,6 +74,7 @@ pub fn clean_html(
         }
     };
     CleanBody {
+        summary: opening_text(&nodes, 200),
         html: serialize::to_html(&nodes),
         figures: nodes
             .iter()
@@ -77,6 +84,26 @@ pub fn clean_html(
         byline,
         lang,
     }
+}
+
+/// Text of the first top-level paragraphs, at least `min_chars` long when
+/// the body has that much.
+fn opening_text(nodes: &[Node], min_chars: usize) -> String {
+    let mut out = String::new();
+    for node in nodes {
+        if let Node::Element(e) = node
+            && e.tag == "p"
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&structure::text_of(&e.children));
+            if out.chars().count() >= min_chars {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Signals of a closing byline: reporters, editors, translators, "end".

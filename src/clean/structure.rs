@@ -5,6 +5,7 @@
 //! removes empty paragraphs, turns images into captioned figures and demotes
 //! headings below the page's `h1`.
 
+use super::figures::{self, figure_of};
 use super::highlight;
 use super::tree::{CONTAINER, Element, INLINE, Node, collapse};
 
@@ -75,12 +76,15 @@ fn flow(nodes: Vec<Node>, ctx: Flow) -> Vec<Node> {
         }
     }
     if ctx == Flow::Block {
-        out = wrap_inline_runs(out);
+        out = figures::adopt_captions(wrap_inline_runs(out));
     }
     out
 }
 
 fn element(mut e: Element, ctx: Flow, out: &mut Vec<Node>) {
+    if figures::caption_for_previous(&e, out) {
+        return;
+    }
     match e.tag {
         INLINE => out.extend(flow(
             e.children,
@@ -91,7 +95,7 @@ fn element(mut e: Element, ctx: Flow, out: &mut Vec<Node>) {
             },
         )),
         CONTAINER => out.extend(flow(e.children, Flow::Block)),
-        "figure" => out.extend(figure(e)),
+        "figure" => out.extend(figures::figure(e, &|children| flow(children, Flow::Block))),
         "a" if e.attr("href").is_none() => out.extend(flow(e.children, inline_ctx(ctx))),
         "pre" => {
             if let Some(code) = highlight::highlight_pre(&e) {
@@ -220,6 +224,8 @@ fn paragraphs(children: Vec<Node>) -> Vec<Node> {
             });
         if only_images {
             out.extend(images.into_iter().map(|img| figure_of(img.clone(), None)));
+        } else if let Some(fig) = figures::image_with_caption_line(&part) {
+            out.push(fig);
         } else {
             let mut p = Element::new("p");
             p.children = part;
@@ -286,7 +292,7 @@ fn trim_edges(mut nodes: Vec<Node>) -> Vec<Node> {
 }
 
 /// Whether inline content has anything a reader would see.
-fn has_content(nodes: &[Node]) -> bool {
+pub(super) fn has_content(nodes: &[Node]) -> bool {
     nodes.iter().any(|n| match n {
         Node::Text(t) => !t.trim().is_empty(),
         Node::Trusted(_) => true,
@@ -308,56 +314,6 @@ pub fn text_of(nodes: &[Node]) -> String {
     let mut s = String::new();
     walk(nodes, &mut s);
     collapse(&s)
-}
-
-/// A `<figure>` (or caption container) becomes one clean figure per image.
-fn figure(e: Element) -> Vec<Node> {
-    let Some(img) = find(&e.children, &|el| el.tag == "img").cloned() else {
-        return flow(e.children, Flow::Block);
-    };
-    let caption = find(&e.children, &|el| {
-        el.tag == "figcaption" || el.has_hint("caption")
-    })
-    .map(|c| text_of(&c.children))
-    .filter(|c| !c.is_empty());
-    vec![figure_of(img, caption)]
-}
-
-fn find<'a>(nodes: &'a [Node], pred: &dyn Fn(&Element) -> bool) -> Option<&'a Element> {
-    nodes.iter().find_map(|n| match n {
-        Node::Element(e) if pred(e) => Some(e),
-        Node::Element(e) => find(&e.children, pred),
-        _ => None,
-    })
-}
-
-/// Builds `<figure><img><figcaption>` from an image and its caption; without a
-/// caption, a descriptive image title serves (never a file name).
-fn figure_of(mut img: Element, caption: Option<String>) -> Node {
-    let title = img.attr("title").map(str::to_owned);
-    img.attrs.retain(|(k, _)| *k != "title");
-    let caption = caption.or_else(|| title.filter(|t| !looks_like_file_name(t) && !t.is_empty()));
-    if img.attr("alt").is_none_or(|a| a.trim().is_empty())
-        && let Some(c) = &caption
-    {
-        img.set_attr("alt", c.clone());
-    }
-    let mut fig = Element::new("figure");
-    fig.children.push(Node::Element(img));
-    if let Some(c) = caption {
-        let mut cap = Element::new("figcaption");
-        cap.children.push(Node::Text(c));
-        fig.children.push(Node::Element(cap));
-    }
-    Node::Element(fig)
-}
-
-fn looks_like_file_name(t: &str) -> bool {
-    let lower = t.trim().to_ascii_lowercase();
-    !lower.contains(' ')
-        && [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"]
-            .iter()
-            .any(|ext| lower.ends_with(ext))
 }
 
 /// Shifts headings so that the body's highest becomes `h2`: the page's title

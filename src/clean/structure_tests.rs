@@ -94,3 +94,61 @@ fn lists_and_tables_keep_their_structure() {
 fn preformatted_text_keeps_its_whitespace() {
     assert_eq!(run("<pre>a\n    b</pre>"), "<pre>a\n    b</pre>");
 }
+
+fn figcaption_of(html: &str) -> Option<String> {
+    let start = html.find("<figcaption>")? + "<figcaption>".len();
+    let end = html.find("</figcaption>")?;
+    Some(html[start..end].to_owned())
+}
+
+#[test]
+fn a_caption_classed_element_after_a_figure_becomes_its_caption() {
+    let out = run(
+        r#"<div class="featured_image"><figure><img alt="x" src="https://i.ntdtv.com/a.jpg"/></figure><br/><span class="caption">习近平。（Getty Images)</span></div><p>正文</p>"#,
+    );
+    assert_eq!(
+        figcaption_of(&out).as_deref(),
+        Some("习近平。（Getty Images)")
+    );
+    assert!(out.ends_with("</figure>\n<p>正文</p>\n"), "{out}");
+}
+
+#[test]
+fn an_image_line_break_and_short_text_make_a_captioned_figure() {
+    let out = run(
+        r#"<p style="text-align:center"><img alt="毛泽东" src="https://img3.secretchina.com/p.jpg"/><br>周恩来（左）等人。（图片来源：Getty image）</p><p>正文</p>"#,
+    );
+    assert_eq!(
+        figcaption_of(&out).as_deref(),
+        Some("周恩来（左）等人。（图片来源：Getty image）")
+    );
+    assert!(out.contains("alt=\"毛泽东\""));
+}
+
+#[test]
+fn a_credit_paragraph_after_a_figure_becomes_its_caption_and_repeats_go() {
+    let out = run(
+        r#"<figure><img src="https://x.org/a.jpg"></figure><p>中共国家主席习近平。(Noel Celis - Pool/ Getty Images)</p><p>正文</p>"#,
+    );
+    assert_eq!(
+        figcaption_of(&out).as_deref(),
+        Some("中共国家主席习近平。(Noel Celis - Pool/ Getty Images)")
+    );
+    let out = run(
+        r#"<figure><img src="https://x.org/a.jpg"><figcaption>会场</figcaption></figure><p>会场</p><p>正文</p>"#,
+    );
+    assert_eq!(
+        out.matches("会场").count(),
+        2,
+        "caption and alt only: {out}"
+    );
+    assert!(!out.contains("<p>会场</p>"));
+}
+
+#[test]
+fn an_ordinary_paragraph_after_a_figure_stays_a_paragraph() {
+    let out = run(
+        r#"<figure><img src="https://x.org/a.jpg"></figure><p>北约秘书长表示，军备控制方面的对等透明度和对话将对北约和中国都有益。</p>"#,
+    );
+    assert!(figcaption_of(&out).is_none(), "{out}");
+}

@@ -33,6 +33,15 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             }
         }
     };
+    let (text, repaired) = repair_mojibake(&text);
+    if let Some(line) = repaired {
+        repairs.push((
+            line,
+            "looked like UTF-8 that had been read as Latin-1 (mojibake such as “ä¸­å›½”); \
+             repaired"
+                .to_owned(),
+        ));
+    }
     let (text, removed) = strip_controls(&text);
     if let Some((line, count)) = removed {
         repairs.push((
@@ -62,6 +71,55 @@ fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
             .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect(),
     )
+}
+
+/// Windows-1252's characters for bytes 0x80–0x9F (where Latin-1 has C1 controls).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// The byte a character stands for when UTF-8 was misread as Latin-1 or
+/// Windows-1252.
+fn misread_byte(c: char) -> Option<u8> {
+    match c as u32 {
+        0..=0xFF => Some(c as u32 as u8),
+        _ => CP1252_HIGH
+            .iter()
+            .position(|&h| h == c)
+            .map(|i| 0x80 + i as u8),
+    }
+}
+
+/// Repairs lines made of UTF-8 bytes that were decoded as Latin-1 or
+/// Windows-1252 and saved again. A line is only changed when all of it maps
+/// back to bytes that form valid UTF-8 with at least one non-Latin character,
+/// so real Latin-1 text (café) is left alone. Returns the first repaired line.
+fn repair_mojibake(text: &str) -> (String, Option<usize>) {
+    if !text.chars().any(|c| ('\u{C2}'..='\u{EF}').contains(&c)) {
+        return (text.to_owned(), None);
+    }
+    let mut first = None;
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        match unmisread(line) {
+            Some(fixed) => {
+                first.get_or_insert(i + 1);
+                out.push_str(&fixed);
+            }
+            None => out.push_str(line),
+        }
+    }
+    (out, first)
+}
+
+fn unmisread(line: &str) -> Option<String> {
+    if line.is_ascii() {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = line.chars().map(misread_byte).collect();
+    let fixed = String::from_utf8(bytes?).ok()?;
+    fixed.chars().any(|c| c as u32 > 0x2FF).then_some(fixed)
 }
 
 fn line_of_byte(bytes: &[u8], offset: usize) -> usize {
@@ -130,6 +188,26 @@ mod tests {
                 "contains 3 NUL or control character(s); they were removed".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn mojibake_lines_are_repaired_and_latin1_text_is_not() {
+        let mojibake: String = "<p>中国官方</p>".bytes().map(|b| b as char).collect();
+        let d = decode(format!("<!--1-->\n[赖昌星](https://x.org)\n{mojibake}\ncafé\n").as_bytes());
+        assert_eq!(
+            d.text,
+            "<!--1-->\n[赖昌星](https://x.org)\n<p>中国官方</p>\ncafé\n"
+        );
+        assert_eq!(d.repairs.len(), 1);
+        assert_eq!(d.repairs[0].0, 3);
+        assert!(d.repairs[0].1.contains("mojibake"));
+    }
+
+    #[test]
+    fn windows_1252_mojibake_is_repaired_too() {
+        // 国 is E5 9B BD; Windows-1252 shows 0x9B as ›.
+        let d = decode("ä¸­å›½".as_bytes());
+        assert_eq!(d.text, "中国");
     }
 
     #[test]

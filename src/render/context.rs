@@ -122,7 +122,7 @@ impl<'a> ArticleLink<'a> {
                 .article
                 .description
                 .clone()
-                .unwrap_or_else(|| summarize(&e.body.text, 120)),
+                .unwrap_or_else(|| summarize(&e.body.summary, 120)),
         }
     }
 }
