@@ -37,7 +37,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some(line) = repaired {
         repairs.push((
             line,
-            "looked like UTF-8 that had been read as Latin-1 (mojibake such as “ä¸­å›½”); \
+            "looked like UTF-8 that had been read as Latin-1 or Windows-1252 (mojibake); \
              repaired"
                 .to_owned(),
         ));
@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn windows_1252_mojibake_is_repaired_too() {
         // 国 is E5 9B BD; Windows-1252 shows 0x9B as ›.
-        let d = decode("ä¸­å›½".as_bytes());
+        let d = decode("ä¸\u{AD}å›½".as_bytes());
         assert_eq!(d.text, "中国");
     }
 
