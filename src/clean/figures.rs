@@ -20,12 +20,78 @@ pub fn figure(e: Element, flow: &dyn Fn(Vec<Node>) -> Vec<Node>) -> Vec<Node> {
     let Some(img) = find(&e.children, &|el| el.tag == "img").cloned() else {
         return flow(e.children);
     };
+    let credit = find(&e.children, &is_credit)
+        .map(|c| text_of(&c.children))
+        .filter(|c| !c.is_empty());
     let caption = find(&e.children, &|el| {
-        el.tag == "figcaption" || el.has_hint("caption")
+        (el.tag == "figcaption" || el.has_hint("caption")) && !is_credit(el)
     })
     .map(|c| text_of(&c.children))
     .filter(|c| !c.is_empty());
-    vec![figure_of(img, caption)]
+    let mut fig = figure_of(img, caption.clone());
+    if let (Some(credit), Node::Element(f)) = (credit, &mut fig)
+        && !caption.is_some_and(|c| c.contains(&credit))
+    {
+        add_credit(f, credit);
+    }
+    vec![fig]
+}
+
+fn is_credit(el: &Element) -> bool {
+    el.has_hint("copyright") || el.has_hint("credit")
+}
+
+/// A block container (div) laid out like a figure: one image, a caption or
+/// credit, and next to no other text (BBC `media-landscape`, WordPress
+/// `wp-caption`, RFA `headerimg`).
+pub fn is_figure_container(e: &Element) -> bool {
+    let mut images = 0;
+    count_images(&e.children, &mut images);
+    if images != 1 {
+        return false;
+    }
+    let described: usize = [
+        find(&e.children, &|el| {
+            el.tag == "figcaption" || el.has_hint("caption")
+        }),
+        find(&e.children, &is_credit),
+    ]
+    .iter()
+    .flatten()
+    .map(|c| text_of(&c.children).chars().count())
+    .sum();
+    described > 0 && text_of(&e.children).chars().count() <= described + 40
+}
+
+fn count_images(nodes: &[Node], n: &mut usize) {
+    for node in nodes {
+        if let Node::Element(e) = node {
+            if e.tag == "img" {
+                *n += 1;
+            }
+            count_images(&e.children, n);
+        }
+    }
+}
+
+/// Appends a photo credit to the figure's caption (creating one if needed).
+fn add_credit(fig: &mut Element, credit: String) {
+    let mut small = Element::new("small");
+    small.children.push(Node::Text(credit));
+    match fig.children.iter_mut().find_map(|n| match n {
+        Node::Element(c) if c.tag == "figcaption" => Some(c),
+        _ => None,
+    }) {
+        Some(cap) => {
+            cap.children.push(Node::Text(" ".into()));
+            cap.children.push(Node::Element(small));
+        }
+        None => {
+            let mut cap = Element::new("figcaption");
+            cap.children.push(Node::Element(small));
+            fig.children.push(Node::Element(cap));
+        }
+    }
 }
 
 fn find<'a>(nodes: &'a [Node], pred: &dyn Fn(&Element) -> bool) -> Option<&'a Element> {

@@ -94,6 +94,9 @@ fn element(mut e: Element, ctx: Flow, out: &mut Vec<Node>) {
                 ctx
             },
         )),
+        CONTAINER if figures::is_figure_container(&e) => {
+            out.extend(figures::figure(e, &|children| flow(children, Flow::Block)))
+        }
         CONTAINER => out.extend(flow(e.children, Flow::Block)),
         "figure" => out.extend(figures::figure(e, &|children| flow(children, Flow::Block))),
         "a" if e.attr("href").is_none() => out.extend(flow(e.children, inline_ctx(ctx))),

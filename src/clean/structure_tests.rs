@@ -152,3 +152,28 @@ fn an_ordinary_paragraph_after_a_figure_stays_a_paragraph() {
     );
     assert!(figcaption_of(&out).is_none(), "{out}");
 }
+
+#[test]
+fn bbc_media_blocks_become_figures_with_caption_and_credit() {
+    let out = run(
+        r#"<div class="media-landscape has-caption full-width"><span class="image-and-copyright-container"><img src="https://images.weserv.nl/?url=x.png"><br><span class="off-screen">图片版权</span><span class="story-image-copyright">Xinhua</span></span><figcaption class="media-caption"><span class="off-screen">Image caption</span><span class="media-caption__text">贵州茅台长期被中国官方作为国宴用酒</span></figcaption></div><h2>茅台</h2>"#,
+    );
+    assert_eq!(
+        figcaption_of(&out).as_deref(),
+        Some("贵州茅台长期被中国官方作为国宴用酒 <small>Xinhua</small>")
+    );
+    assert!(
+        !out.contains("Image caption") && !out.contains("图片版权"),
+        "{out}"
+    );
+    assert!(out.ends_with("</figure>\n<h2>茅台</h2>\n"), "{out}");
+}
+
+#[test]
+fn a_wrapper_with_one_image_and_much_text_is_not_a_figure() {
+    let body = "正文很长。".repeat(30);
+    let out = run(&format!(
+        r#"<div class="post"><p>{body}</p><figure><img src="https://x.org/a.jpg"><figcaption>图</figcaption></figure><p>{body}</p></div>"#
+    ));
+    assert_eq!(out.matches("<p>").count(), 2, "{out}");
+}

@@ -302,6 +302,15 @@ fn is_junk(hint: &str) -> bool {
         "lightbox",
         "sharing-bar",
         "share-tools",
+        // labels meant only for screen readers ("Image caption", "图片版权")
+        "off-screen",
+        "visually-hidden",
+        "sr-only",
+        "screen-reader-text",
+        // advertising slots
+        "mpu-ad",
+        "bbccom_slot",
+        "advert",
     ];
     JUNK.iter().any(|j| hint.contains(j))
 }
