@@ -210,6 +210,17 @@ pub fn image_with_caption_line(part: &[Node]) -> Option<Node> {
     Some(figure_of(img.clone(), Some(text)))
 }
 
+/// A paragraph that is nothing but one `small`, `em` or `i` element: how
+/// many sites set the line under a picture.
+fn is_small_print(p: &Element) -> bool {
+    let visible: Vec<&Node> = p
+        .children
+        .iter()
+        .filter(|n| !matches!(n, Node::Text(t) if t.trim().is_empty()))
+        .collect();
+    matches!(visible.as_slice(), [Node::Element(e)] if matches!(e.tag, "small" | "em" | "i"))
+}
+
 /// A short paragraph that reads like a photo caption or credit.
 static CAPTION_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -224,16 +235,18 @@ static CAPTION_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn adopt_captions(nodes: Vec<Node>) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
     for node in nodes {
-        let para_text = match &node {
-            Node::Element(p) if p.tag == "p" => Some(text_of(&p.children)),
-            _ => None,
+        let (para_text, small_print) = match &node {
+            Node::Element(p) if p.tag == "p" => (Some(text_of(&p.children)), is_small_print(p)),
+            _ => (None, false),
         };
         if let (Some(text), Some(Node::Element(fig))) = (&para_text, out.last_mut())
             && fig.tag == "figure"
         {
             match caption_text(fig) {
                 Some(cap) if &cap == text => continue,
-                None if text.chars().count() <= 200 && CAPTION_LIKE.is_match(text) => {
+                None if text.chars().count() <= 200
+                    && (small_print || CAPTION_LIKE.is_match(text)) =>
+                {
                     set_caption(fig, text.clone());
                     continue;
                 }

@@ -37,6 +37,10 @@ fn write_nodes(nodes: &[Node], out: &mut String) {
                         push_attr(out, "rel", EXTERNAL_REL);
                     }
                     "img" => {
+                        if e.attr("alt").is_none() {
+                            // Valid HTML needs one; empty says "no description".
+                            push_attr(out, "alt", "");
+                        }
                         push_attr(out, "loading", "lazy");
                         push_attr(out, "decoding", "async");
                         push_attr(out, "referrerpolicy", "no-referrer");

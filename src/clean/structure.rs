@@ -285,8 +285,13 @@ fn trim_edges(mut nodes: Vec<Node>) -> Vec<Node> {
         .position(|n| !removable(n))
         .unwrap_or(nodes.len());
     nodes.drain(..start);
-    if let Some(Node::Text(t)) = nodes.first_mut() {
-        *t = t.trim_start().to_owned();
+    match nodes.first_mut() {
+        Some(Node::Text(t)) => *t = t.trim_start().to_owned(),
+        // `<i><br>2020-06-30</i>`: trim inside a leading inline element too.
+        Some(Node::Element(e)) if !is_block_tag(e.tag) && e.tag != "img" => {
+            e.children = trim_edges(std::mem::take(&mut e.children));
+        }
+        _ => {}
     }
     if let Some(Node::Text(t)) = nodes.last_mut() {
         *t = t.trim_end().to_owned();

@@ -177,3 +177,19 @@ fn a_wrapper_with_one_image_and_much_text_is_not_a_figure() {
     ));
     assert_eq!(out.matches("<p>").count(), 2, "{out}");
 }
+
+#[test]
+fn a_small_print_line_under_an_image_is_its_caption() {
+    let out = run(
+        r#"<div><i><br>2020-06-30T10:23:17.422Z</i></div><img src="https://x.org/a.jpg" width="100%"><div><small style="color: #999;">法兰克福机场上的入境检查</small></div><p>正文</p>"#,
+    );
+    assert!(
+        out.starts_with("<p><i>2020-06-30T10:23:17.422Z</i></p>\n<figure>"),
+        "{out}"
+    );
+    assert_eq!(
+        figcaption_of(&out).as_deref(),
+        Some("法兰克福机场上的入境检查")
+    );
+    assert!(out.contains(r#"alt="法兰克福机场上的入境检查""#), "{out}");
+}
