@@ -110,7 +110,7 @@ fn element(mut e: Element, ctx: Flow, out: &mut Vec<Node>) {
         }
         "p" => {
             let children = flow(e.children, Flow::Inline);
-            out.extend(paragraphs(children));
+            out.extend(wrap_inline_runs(children));
         }
         "li" | "td" | "th" | "dd" | "dt" | "blockquote" | "figcaption" | "caption" => {
             e.children = trim_edges(flow(e.children, Flow::Mixed));
@@ -134,7 +134,11 @@ fn element(mut e: Element, ctx: Flow, out: &mut Vec<Node>) {
         }
         _ => {
             e.children = flow(e.children, inline_ctx(ctx));
-            if has_content(&e.children) {
+            if e.children.iter().any(is_block) {
+                // A link or emphasis around blocks (a linked figure, a heading
+                // in <a>) cannot stay inline: keep the blocks, drop the wrapper.
+                out.extend(e.children);
+            } else if has_content(&e.children) {
                 out.push(Node::Element(e));
             }
         }

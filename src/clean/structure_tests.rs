@@ -193,3 +193,17 @@ fn a_small_print_line_under_an_image_is_its_caption() {
     );
     assert!(out.contains(r#"alt="法兰克福机场上的入境检查""#), "{out}");
 }
+
+#[test]
+fn links_around_blocks_give_way_to_the_blocks() {
+    assert_eq!(
+        run(
+            r#"<p><a href="https://x.org/big.jpg"><figure><img src="https://x.org/a.jpg"></figure></a>文字</p>"#
+        ),
+        "<figure><img src=\"https://x.org/a.jpg\" alt=\"\" loading=\"lazy\" decoding=\"async\" referrerpolicy=\"no-referrer\"></figure>\n<p>文字</p>\n"
+    );
+    assert_eq!(
+        run(r#"<a href="https://x.org/"><h2>标题</h2></a>"#),
+        "<h2>标题</h2>\n"
+    );
+}

@@ -10,8 +10,8 @@ use url::Url;
 pub fn resolve(raw: &str, base: Option<&Url>) -> Option<String> {
     let url = absolute(raw, base)?;
     match url.scheme() {
-        "http" | "https" if url.host().is_some() => Some(url.to_string()),
-        "mailto" => Some(url.to_string()),
+        "http" | "https" if url.host().is_some() => Some(strict(url.as_str())),
+        "mailto" => Some(strict(url.as_str())),
         _ => None,
     }
 }
@@ -20,9 +20,27 @@ pub fn resolve(raw: &str, base: Option<&Url>) -> Option<String> {
 pub fn resolve_image(raw: &str, base: Option<&Url>) -> Option<String> {
     let url = absolute(raw, base)?;
     match url.scheme() {
-        "http" | "https" if url.host().is_some() => Some(url.to_string()),
+        "http" | "https" if url.host().is_some() => Some(strict(url.as_str())),
         _ => None,
     }
+}
+
+/// Percent-encodes the few characters that WHATWG URLs allow but RFC 3986
+/// (and HTML validators) do not, such as `|` in queries.
+fn strict(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '|' => out.push_str("%7C"),
+            '^' => out.push_str("%5E"),
+            '`' => out.push_str("%60"),
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '\\' => out.push_str("%5C"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn absolute(raw: &str, base: Option<&Url>) -> Option<Url> {
