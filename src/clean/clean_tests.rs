@@ -188,3 +188,33 @@ fn language_is_declared_or_detected() {
         "zh-Hant"
     );
 }
+
+#[test]
+fn truncated_bodies_never_panic() {
+    let seed = include_str!("../../tests/fixtures/seed/cl-09282021124357.md");
+    let body = &seed[seed.find("<p>").unwrap()..];
+    let mut cut = 0;
+    while cut < body.len() {
+        if body.is_char_boundary(cut) {
+            let out = clean_html(&body[..cut], Some(&base()), None, "");
+            assert!(!out.html.contains("<span"));
+        }
+        cut += 61;
+    }
+}
+
+#[test]
+fn pathological_nesting_of_formatting_elements_stays_fast() {
+    for html in [
+        "<a href='https://x.org'>".repeat(5_000),
+        "<b><i><u>".repeat(3_000),
+        "<table><tr><td>".repeat(2_000),
+        "<p><font><center>".repeat(3_000),
+        "<ul><li>".repeat(5_000),
+    ] {
+        let started = std::time::Instant::now();
+        let out = clean_html(&format!("{html}文字"), None, None, "");
+        assert!(out.text.contains("文字"));
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+}
