@@ -9,10 +9,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::clean::{self, CleanBody};
+use crate::clean::byline::Pattern;
+use crate::clean::{self, CleanBody, CleanOptions};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link;
+use crate::link::LinkOptions;
+use crate::link::topics::TopicMap;
+use crate::link::url_key::UrlMatcher;
 use crate::load;
 use crate::parse::{self, Article, ParseOptions};
 use crate::render::Renderer;
@@ -38,6 +42,8 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub articles: usize,
+    /// URL sections without a topic label, with their article counts.
+    pub unmapped_sections: Vec<(String, usize)>,
     pub files: usize,
     pub output: PathBuf,
     pub zip: Option<PathBuf>,
@@ -117,8 +123,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     lap("parse", &mut timer);
 
-    let cleaned: Vec<Result<(Article, CleanBody), Diagnostic>> =
-        articles.into_par_iter().map(clean_guarded).collect();
+    let patterns = config.byline_patterns()?;
+    let assets = load::AssetIndex::new(&loaded.assets);
+    let cleaned: Vec<Result<(Article, CleanBody), Diagnostic>> = articles
+        .into_par_iter()
+        .map(|a| clean_guarded(a, &patterns, &assets))
+        .collect();
     let mut items = Vec::with_capacity(cleaned.len());
     for c in cleaned {
         match c {
@@ -128,12 +138,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     lap("clean", &mut timer);
 
-    let (archive, link_diags) = link::link(items, config.tz);
+    let topic_map =
+        TopicMap::new(config.topic_defaults, &config.topics).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let link_opts = LinkOptions {
+        tz: config.tz,
+        topics: &topic_map,
+        matcher: UrlMatcher::new(&config.ignore_query_params),
+    };
+    let (archive, link_diags) = link::link(items, &link_opts);
     diagnostics.extend(link_diags);
     lap("link", &mut timer);
 
     let staging = Staging::begin(&output)?;
     renderer.render_site(&archive, &staging)?;
+    for (content_path, out_path) in &archive.assets {
+        staging.copy(&content_dir.join(content_path), out_path)?;
+    }
     let files = staging.files();
     lap("render+write", &mut timer);
     staging.commit()?;
@@ -143,6 +163,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     diagnostics.sort();
     Ok(BuildReport {
+        unmapped_sections: archive.unmapped_sections(),
         articles: archive.entries.len(),
         files,
         output,
@@ -166,8 +187,18 @@ fn read_config(root: &Path) -> Result<SiteConfig> {
 
 /// Cleans one article; a panic in a dependency on hostile input skips the
 /// article instead of ending the build.
-fn clean_guarded(mut article: Article) -> Result<(Article, CleanBody), Diagnostic> {
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| clean::clean(&article)));
+fn clean_guarded(
+    mut article: Article,
+    patterns: &[Pattern],
+    assets: &load::AssetIndex,
+) -> Result<(Article, CleanBody), Diagnostic> {
+    let rel = article.rel_path.clone();
+    let local = move |src: &str| assets.lookup(&rel, src);
+    let opts = CleanOptions {
+        bylines: patterns,
+        local_image: &local,
+    };
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| clean::clean(&article, &opts)));
     match result {
         Ok(body) => {
             // The raw body is no longer needed: keep memory to the clean one.
@@ -214,6 +245,17 @@ pub fn summary(report: &BuildReport, verbose: bool) -> String {
                 warnings.len() - shown
             ));
         }
+    }
+    if !report.unmapped_sections.is_empty() {
+        let list: Vec<String> = report
+            .unmapped_sections
+            .iter()
+            .map(|(s, n)| format!("{s} ({n})"))
+            .collect();
+        s.push_str(&format!(
+            "Topics without a label (add them to [topics] in site.toml): {}\n",
+            list.join(", ")
+        ));
     }
     if verbose {
         for (stage, t) in &report.timings {

@@ -3,11 +3,14 @@
 //! Every field has a `///` line; those lines are the reference for users and are
 //! mirrored in the README's site.toml section.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+
+use crate::clean::byline::{Pattern, Role};
 
 /// A text in both interface languages.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -45,6 +48,16 @@ impl UiLanguage {
     }
 }
 
+/// One `[[bylines]]` entry of site.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BylinePattern {
+    /// Regular expression with a `name` or `names` capture group.
+    pub pattern: String,
+    /// What the named people did.
+    pub role: Role,
+}
+
 /// `site.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -71,6 +84,18 @@ pub struct SiteConfig {
     pub max_file_bytes: u64,
     /// Build articles marked `draft = true` in front matter.
     pub drafts: bool,
+    /// Source URL sections → topic labels, on top of the built-in map
+    /// (`"mandarin/Xinwen" = { zh = "要闻", en = "Top News" }`).
+    pub topics: BTreeMap<String, Bilingual>,
+    /// Use the built-in topic map for well-known news sites.
+    pub topic_defaults: bool,
+    /// Extra query parameters to ignore when matching links to articles
+    /// (`utm_*`, `t`, `feedType`, `feedName` and other trackers always are).
+    pub ignore_query_params: Vec<String>,
+    /// Extra byline patterns: a regex with a `name` or `names` group, and a
+    /// role (`reporter`, `editor`, `web_editor`, `translator`, `writer`,
+    /// `reviewer`, `author`).
+    pub bylines: Vec<BylinePattern>,
     /// The user's own keys, passed to templates as `config.extra`.
     pub extra: toml::Table,
     #[serde(skip)]
@@ -96,6 +121,10 @@ impl Default for SiteConfig {
             paginate_titles: 200,
             max_file_bytes: 10 * 1024 * 1024,
             drafts: false,
+            topics: BTreeMap::new(),
+            topic_defaults: true,
+            ignore_query_params: Vec::new(),
+            bylines: Vec::new(),
             extra: toml::Table::new(),
             tz: chrono_tz::Asia::Shanghai,
         }
@@ -131,7 +160,37 @@ impl SiteConfig {
         if !self.base_url.is_empty() {
             self.base_url = normalize_base_url(&self.base_url)?;
         }
+        self.byline_patterns()?;
         Ok(())
+    }
+
+    /// The `[[bylines]]` patterns, compiled.
+    pub fn byline_patterns(&self) -> Result<Vec<Pattern>> {
+        self.bylines
+            .iter()
+            .map(|b| {
+                let regex = regex::Regex::new(&b.pattern).map_err(|e| {
+                    anyhow::anyhow!(
+                        "`[[bylines]]` pattern `{}` is not a valid regex: {e}",
+                        b.pattern
+                    )
+                })?;
+                if regex
+                    .capture_names()
+                    .flatten()
+                    .all(|n| n != "name" && n != "names")
+                {
+                    bail!(
+                        "`[[bylines]]` pattern `{}` needs a `(?P<name>...)` group",
+                        b.pattern
+                    );
+                }
+                Ok(Pattern {
+                    regex,
+                    role: b.role,
+                })
+            })
+            .collect()
     }
 
     /// Replaces `base_url` (from `--base-url`), with the same checks as the file.
@@ -195,6 +254,22 @@ mod tests {
         let c = SiteConfig::parse("base_url = \"https://u.github.io/repo\"").unwrap();
         assert_eq!(c.base_url, "https://u.github.io/repo/");
         assert!(SiteConfig::parse("base_url = \"ftp://x\"").is_err());
+    }
+
+    #[test]
+    fn topics_and_byline_patterns_are_read_and_checked() {
+        let c = SiteConfig::parse(
+            "[topics]\n\"mandarin/Xinwen\" = { zh = \"要闻\", en = \"Top News\" }\n[[bylines]]\npattern = \"主笔：(?P<name>\\\\S+)\"\nrole = \"writer\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.topics["mandarin/Xinwen"].en, "Top News");
+        assert_eq!(c.byline_patterns().unwrap().len(), 1);
+        let err =
+            SiteConfig::parse("[[bylines]]\npattern = \"主笔\"\nrole = \"writer\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("name"), "{err:#}");
+        let err = SiteConfig::parse("[[bylines]]\npattern = \"(?P<name>x)\"\nrole = \"boss\"\n")
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("boss"), "{err:#}");
     }
 
     #[test]

@@ -29,6 +29,63 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The non-article files of `content/`, for finding images stored beside
+/// their article.
+#[derive(Debug, Default)]
+pub struct AssetIndex {
+    paths: std::collections::HashSet<String>,
+}
+
+impl AssetIndex {
+    pub fn new(assets: &[PathBuf]) -> Self {
+        AssetIndex {
+            paths: assets.iter().map(|p| slash_path(p)).collect(),
+        }
+    }
+
+    /// The content-relative path of the file an article's relative image
+    /// `src` names: in the article's folder, or in a folder named like the
+    /// article (`a.md` and `a/photo.jpg`). Never anything outside `content/`.
+    pub fn lookup(&self, article: &Path, src: &str) -> Option<String> {
+        let src = src.trim().split(['?', '#']).next().unwrap_or("");
+        if src.is_empty() || src.starts_with('/') || src.contains(':') {
+            return None;
+        }
+        let src = percent_encoding::percent_decode_str(src)
+            .decode_utf8()
+            .ok()?;
+        let dir = article.parent().unwrap_or(Path::new(""));
+        let own = dir.join(article.file_stem().unwrap_or_default());
+        [dir.to_path_buf(), own].iter().find_map(|base| {
+            let p = normalize(&base.join(src.as_ref()))?;
+            self.paths.contains(&p).then_some(p)
+        })
+    }
+}
+
+/// `a/b/../c` → `a/c`, `/`-separated; `None` if it climbs out.
+fn normalize(p: &Path) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+            std::path::Component::ParentDir => {
+                parts.pop()?;
+            }
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Whether a file name is an article by its extension (case-insensitive).
 pub fn is_article_file(path: &Path) -> bool {
     path.extension()
@@ -147,6 +204,36 @@ mod tests {
         assert!(is_article_file(Path::new(".hidden.md")));
         assert!(!is_article_file(Path::new("a.jpg")));
         assert!(!is_article_file(Path::new("md")));
+    }
+
+    #[test]
+    fn images_beside_an_article_are_found_and_nothing_outside() {
+        let index = AssetIndex::new(&[
+            PathBuf::from("2021/photo 1.jpg"),
+            PathBuf::from("2021/story/inner.png"),
+            PathBuf::from("secret.jpg"),
+        ]);
+        let a = Path::new("2021/story.md");
+        assert_eq!(
+            index.lookup(a, "photo%201.jpg").as_deref(),
+            Some("2021/photo 1.jpg")
+        );
+        assert_eq!(
+            index.lookup(a, "./photo 1.jpg?x=1").as_deref(),
+            Some("2021/photo 1.jpg")
+        );
+        assert_eq!(
+            index.lookup(a, "inner.png").as_deref(),
+            Some("2021/story/inner.png")
+        );
+        assert_eq!(
+            index.lookup(a, "../secret.jpg").as_deref(),
+            Some("secret.jpg")
+        );
+        assert_eq!(index.lookup(a, "../../../etc/passwd"), None);
+        assert_eq!(index.lookup(a, "/secret.jpg"), None);
+        assert_eq!(index.lookup(a, "https://x.org/photo 1.jpg"), None);
+        assert_eq!(index.lookup(a, "missing.jpg"), None);
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! Clean stage: an article's untrusted body becomes safe, well-structured HTML
 //! plus what was extracted from it (plain text, byline, language).
 //!
-//! Order: ammonia ([`policy`]) → scraper into a small tree ([`tree`]) →
+//! Order: ammonia (`policy`) → scraper into a small tree ([`tree`]) →
 //! line breaks between Chinese characters dropped (`spacing`) → structure
-//! pass ([`structure`], with `figures`) → byline → serialization ([`serialize`]).
+//! pass ([`structure`], with `figures`) → related box ([`related`]) →
+//! byline ([`byline`]) → serialization ([`serialize`]).
 
+pub mod byline;
 mod figures;
 pub mod highlight;
 pub mod lang;
 mod policy;
+pub mod related;
 pub mod serialize;
 mod spacing;
 pub mod structure;
@@ -21,50 +24,93 @@ use regex::Regex;
 use url::Url;
 
 use crate::parse::Article;
-use tree::Node;
+use byline::Byline;
+use related::RelatedLink;
+use serialize::Body;
+use tree::{Node, UrlContext};
 
 pub use policy::sanitize;
 
 /// A body ready for templates, and what was learned from it.
 #[derive(Debug, Clone, Default)]
 pub struct CleanBody {
-    /// Sanitized, restructured HTML of the body without its byline.
-    pub html: String,
+    /// Sanitized, restructured body without its byline and related list.
+    pub body: Body,
     /// Plain text of the body, one line per block.
     pub text: String,
     /// The opening paragraphs' text (no captions, lists or headings), for lists.
     pub summary: String,
-    /// The closing byline line(s), as text.
-    pub byline: Option<String>,
+    /// The closing byline (and a dateline's reporter), parsed.
+    pub byline: Option<Byline>,
+    /// The related-articles box.
+    pub related: Vec<RelatedLink>,
     /// Content language: declared, else detected.
     pub lang: String,
     /// Number of figures in the body.
     pub figures: usize,
 }
 
+/// What cleaning needs besides the article.
+#[derive(Clone, Copy)]
+pub struct CleanOptions<'a> {
+    /// The site's own byline patterns.
+    pub bylines: &'a [byline::Pattern],
+    /// Maps a relative image `src` of this article to a file in `content/`.
+    pub local_image: &'a dyn Fn(&str) -> Option<String>,
+}
+
+fn no_local_image(_: &str) -> Option<String> {
+    None
+}
+
+impl Default for CleanOptions<'_> {
+    fn default() -> Self {
+        CleanOptions {
+            bylines: &[],
+            local_image: &no_local_image,
+        }
+    }
+}
+
 /// Cleans one article's body.
-pub fn clean(article: &Article) -> CleanBody {
-    clean_html(
+pub fn clean(article: &Article, opts: &CleanOptions) -> CleanBody {
+    let ctx = UrlContext {
+        base: article.source_url.as_ref(),
+        local_image: opts.local_image,
+    };
+    clean_with(
         &article.body,
-        article.source_url.as_ref(),
+        &ctx,
         article.lang.as_deref(),
         &article.title,
+        opts.bylines,
     )
 }
 
-/// Cleans an HTML body; `base` resolves relative URLs, `declared_lang` wins
-/// over detection, `title` helps detection.
+/// Cleans an HTML body with default options; `base` resolves relative URLs,
+/// `declared_lang` wins over detection, `title` helps detection.
 pub fn clean_html(
     body: &str,
     base: Option<&Url>,
     declared_lang: Option<&str>,
     title: &str,
 ) -> CleanBody {
+    clean_with(body, &UrlContext::remote(base), declared_lang, title, &[])
+}
+
+fn clean_with(
+    body: &str,
+    ctx: &UrlContext,
+    declared_lang: Option<&str>,
+    title: &str,
+    patterns: &[byline::Pattern],
+) -> CleanBody {
     let safe = policy::sanitize(body);
-    let mut nodes = tree::build(&safe, base);
+    let mut nodes = tree::build(&safe, ctx);
     spacing::drop_cjk_line_breaks(&mut nodes);
     let mut nodes = structure::restructure(nodes);
-    let byline = take_byline(&mut nodes);
+    let related = related::take_related(&mut nodes);
+    let byline = read_byline(&mut nodes, patterns);
     let text = serialize::to_text(&nodes);
     let lang = match declared_lang {
         Some(l) => l.to_owned(),
@@ -75,16 +121,52 @@ pub fn clean_html(
     };
     CleanBody {
         summary: opening_text(&nodes, 200),
-        html: serialize::to_html(&nodes),
+        body: serialize::to_body(&nodes),
         figures: nodes
             .iter()
             .filter(|n| matches!(n, Node::Element(e) if e.tag == "figure"))
             .count(),
         text,
         byline,
+        related,
         lang,
     }
 }
+
+/// The closing byline, plus a reporter named in an opening dateline such as
+/// `（大纪元记者李凡综合报导）`.
+fn read_byline(nodes: &mut Vec<Node>, patterns: &[byline::Pattern]) -> Option<Byline> {
+    let closing = take_byline(nodes).map(|text| byline::parse(&text, patterns));
+    let lead = nodes.iter().find_map(|n| match n {
+        Node::Element(e) if e.tag == "p" => Some(structure::text_of(&e.children)),
+        _ => None,
+    });
+    let lead_credits = lead
+        .and_then(|t| DATELINE.captures(&t).map(|c| c[0].to_owned()))
+        .map(|d| byline::parse(&d, patterns).credits)
+        .unwrap_or_default();
+    match closing {
+        Some(mut b) => {
+            for c in lead_credits {
+                if !b.credits.contains(&c) {
+                    b.credits.insert(0, c);
+                }
+            }
+            Some(b)
+        }
+        None if !lead_credits.is_empty() => Some(Byline {
+            credits: lead_credits,
+            ..Byline::default()
+        }),
+        None => None,
+    }
+}
+
+/// `【大纪元2020年10月16日讯】（大纪元记者李凡综合报导）` at a body's start.
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:【[^】]{0,40}】\s*)?[（(][^（）()]{0,12}(?:记者|記者)[^（）()]{2,24}?(?:报导|報導|报道|報道)[）)]")
+        .unwrap_or_else(|e| panic!("dateline pattern: {e}"))
+});
 
 /// Text of the first top-level paragraphs, at least `min_chars` long when
 /// the body has that much.

@@ -88,7 +88,7 @@ static POLICY: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::empty();
     b.tags(TAGS.iter().copied().collect())
         .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
-        .generic_attributes(HashSet::from(["class", "id", "title"]))
+        .generic_attributes(HashSet::from(["class", "id", "title", "role"]))
         .tag_attributes(HashMap::from([
             ("a", HashSet::from(["href"])),
             (

@@ -6,7 +6,7 @@ fn run(html: &str) -> String {
     let base = url::Url::parse("https://www.rfa.org/mandarin/a/b.html").unwrap();
     to_html(&restructure(tree::build(
         &crate::clean::sanitize(html),
-        Some(&base),
+        &tree::UrlContext::remote(Some(&base)),
     )))
 }
 
@@ -76,7 +76,7 @@ fn an_image_alone_in_a_paragraph_becomes_a_figure_with_its_title() {
 fn links_are_resolved_and_marked_external() {
     assert_eq!(
         run(r#"<p><a href="c.html">相关</a> <a href="javascript:alert(1)">坏</a> <a>空</a></p>"#),
-        "<p><a href=\"https://www.rfa.org/mandarin/a/c.html\" rel=\"noopener noreferrer nofollow\">相关</a> 坏 空</p>\n"
+        "<p><a href=\"https://www.rfa.org/mandarin/a/c.html\" class=\"external\" rel=\"noopener noreferrer nofollow\">相关</a> 坏 空</p>\n"
     );
 }
 

@@ -141,8 +141,28 @@ fn static_tag(name: &str) -> &'static str {
     ALL.iter().copied().find(|t| *t == name).unwrap_or("span")
 }
 
-/// Reads sanitized HTML into the tree. `base` resolves relative URLs.
-pub fn build(sanitized: &str, base: Option<&Url>) -> Vec<Node> {
+/// How URLs of one article resolve.
+#[derive(Clone, Copy)]
+pub struct UrlContext<'a> {
+    /// The article's source URL: relative links and images resolve against it.
+    pub base: Option<&'a Url>,
+    /// Maps a relative image `src` to the content-relative path of a file
+    /// stored beside the article, when there is one.
+    pub local_image: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl UrlContext<'_> {
+    /// Resolution against a base URL only, no local files.
+    pub fn remote(base: Option<&Url>) -> UrlContext<'_> {
+        UrlContext {
+            base,
+            local_image: &|_| None,
+        }
+    }
+}
+
+/// Reads sanitized HTML into the tree.
+pub fn build(sanitized: &str, ctx: &UrlContext) -> Vec<Node> {
     let html = Html::parse_fragment(sanitized);
     // Stack of open elements; index 0 is the synthetic root.
     let mut stack: Vec<Element> = vec![Element::new(CONTAINER)];
@@ -159,7 +179,7 @@ pub fn build(sanitized: &str, base: Option<&Url>) -> Vec<Node> {
                         skip_depth += 1;
                         continue;
                     }
-                    match element_from_dom(el, base) {
+                    match element_from_dom(el, ctx) {
                         None => skip_depth = 1,
                         Some(e) if stack.len() <= MAX_DEPTH => {
                             stack.push(e);
@@ -210,8 +230,14 @@ fn push_text(children: &mut Vec<Node>, text: &str) {
 }
 
 /// Converts one sanitized element; `None` drops it with its content.
-fn element_from_dom(el: &scraper::node::Element, base: Option<&Url>) -> Option<Element> {
-    let name = el.name();
+fn element_from_dom(el: &scraper::node::Element, ctx: &UrlContext) -> Option<Element> {
+    let base = ctx.base;
+    // ARIA lists (`role="list"` / `role="listitem"`) are lists.
+    let name = match el.attr("role") {
+        Some("list") => "ul",
+        Some("listitem") => "li",
+        _ => el.name(),
+    };
     let mut e = match action(name) {
         Action::Keep(tag) => Element::new(tag),
         Action::Container => Element::new(CONTAINER),
@@ -236,14 +262,24 @@ fn element_from_dom(el: &scraper::node::Element, base: Option<&Url>) -> Option<E
             }
         }
         "img" => {
-            let src = ["src", "data-src", "data-original"]
+            let candidates = ["src", "data-src", "data-original"].map(|k| el.attr(k));
+            let local = candidates
                 .iter()
-                .filter_map(|k| el.attr(k))
-                .find_map(|v| urls::resolve_image(v, base))?;
-            if urls::is_icon(&src) {
-                return None;
+                .flatten()
+                .find_map(|v| (ctx.local_image)(v));
+            if let Some(path) = local {
+                e.attrs.push(("src", path));
+                e.attrs.push(("data-local", String::new()));
+            } else {
+                let src = candidates
+                    .iter()
+                    .flatten()
+                    .find_map(|v| urls::resolve_image(v, base))?;
+                if urls::is_icon(&src) {
+                    return None;
+                }
+                e.attrs.push(("src", src));
             }
-            e.attrs.push(("src", src));
             for key in ["alt", "title"] {
                 if let Some(v) = el.attr(key) {
                     e.attrs
@@ -336,7 +372,10 @@ mod tests {
 
     #[test]
     fn spans_and_containers_are_marked_for_unwrapping() {
-        let t = build("<div><span>a</span><p>b</p></div>", None);
+        let t = build(
+            "<div><span>a</span><p>b</p></div>",
+            &UrlContext::remote(None),
+        );
         assert_eq!(tags(&t), vec![CONTAINER]);
         let Node::Element(div) = &t[0] else { panic!() };
         assert_eq!(tags(&div.children), vec![INLINE, "p"]);
@@ -349,7 +388,7 @@ mod tests {
             "<blockquote>".repeat(10_000),
             "</blockquote>".repeat(10_000)
         );
-        let t = build(&html, None);
+        let t = build(&html, &UrlContext::remote(None));
         let mut depth = 0;
         let mut nodes = &t;
         while let Some(Node::Element(e)) = nodes.first() {
@@ -364,7 +403,7 @@ mod tests {
     fn zoom_junk_and_tracking_pixels_are_dropped() {
         let t = build(
             r#"<div id="zoomattribute"><a href="https://x/big.jpg"><img src="/z.png"></a></div><img src="https://t/p.gif" width="1" height="1">"#,
-            None,
+            &UrlContext::remote(None),
         );
         assert!(t.is_empty(), "{t:?}");
     }

@@ -1,18 +1,27 @@
 //! Link stage: the one global step. Takes every cleaned article, drops
-//! duplicates, orders the archive in time and gives each article its page.
+//! duplicates, orders the archive in time, gives each article its page, and
+//! builds every relation: cross-references, backlinks, topics, sources,
+//! people, months, neighbours and "more on this topic".
 //!
 //! Relations are indexes into [`Archive::entries`], never references.
 
+mod groups;
+mod nav;
 pub mod paths;
+pub mod topics;
 pub mod url_key;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
 
 use crate::clean::CleanBody;
+use crate::clean::byline::Role;
 use crate::diagnostics::Diagnostic;
 use crate::parse::Article;
+pub use groups::{Group, Month, Person};
+use topics::TopicMap;
+use url_key::UrlMatcher;
 
 /// One article of the archive with everything known about it.
 #[derive(Debug, Clone)]
@@ -24,6 +33,19 @@ pub struct Entry {
     /// Neighbours in time (indexes into `entries`): newer and older.
     pub newer: Option<usize>,
     pub older: Option<usize>,
+    /// Topics (indexes into `Archive::topics`), the URL's section first.
+    pub topics: Vec<usize>,
+    /// Index into `Archive::sources`.
+    pub source: Option<usize>,
+    /// People credited, with their role (indexes into `Archive::people`).
+    pub credits: Vec<(Role, usize)>,
+    /// Articles of the archive that link here, newest first.
+    pub backlinks: Vec<usize>,
+    /// Neighbours in time within the first topic.
+    pub topic_newer: Option<usize>,
+    pub topic_older: Option<usize>,
+    /// "More on this topic", best first.
+    pub more: Vec<usize>,
 }
 
 /// The whole archive, newest first, undated last.
@@ -32,12 +54,47 @@ pub struct Archive {
     pub entries: Vec<Entry>,
     /// Matching key of each source URL → entry index.
     pub by_url: HashMap<String, usize>,
+    pub matcher: UrlMatcher,
+    /// Topics by number of articles, then label.
+    pub topics: Vec<Group>,
+    /// Source sites by number of articles, then host.
+    pub sources: Vec<Group>,
+    /// People by number of articles, then name.
+    pub people: Vec<Person>,
+    /// Months with articles, newest first.
+    pub months: Vec<Month>,
+    /// Undated articles.
+    pub undated: Vec<usize>,
+    /// Local images: content-relative path → output path.
+    pub assets: BTreeMap<String, String>,
+}
+
+impl Archive {
+    /// The entry an absolute URL points to, if it is in the archive.
+    pub fn resolve(&self, href: &str) -> Option<usize> {
+        self.by_url.get(&self.matcher.key_of(href)?).copied()
+    }
+
+    /// Sections that fell back to a generated label, with their article counts.
+    pub fn unmapped_sections(&self) -> Vec<(String, usize)> {
+        self.topics
+            .iter()
+            .filter(|t| !t.mapped)
+            .map(|t| (t.section.clone(), t.entries.len()))
+            .collect()
+    }
+}
+
+/// What the link stage needs from the configuration.
+pub struct LinkOptions<'a> {
+    pub tz: Tz,
+    pub topics: &'a TopicMap,
+    pub matcher: UrlMatcher,
 }
 
 /// Links cleaned articles into an archive; duplicates become diagnostics.
-pub fn link(items: Vec<(Article, CleanBody)>, tz: Tz) -> (Archive, Vec<Diagnostic>) {
-    let (items, diagnostics) = drop_duplicates(items);
-    let mut items = items;
+pub fn link(items: Vec<(Article, CleanBody)>, opts: &LinkOptions) -> (Archive, Vec<Diagnostic>) {
+    let (mut items, diagnostics) = drop_duplicates(items, &opts.matcher);
     items.sort_by(|(a, _), (b, _)| {
         b.date
             .is_some()
@@ -50,7 +107,7 @@ pub fn link(items: Vec<(Article, CleanBody)>, tz: Tz) -> (Archive, Vec<Diagnosti
         .map(|(a, _)| {
             let slug = paths::slug_for(a.slug.as_deref(), a.source_url.as_ref(), &a.rel_path);
             (
-                format!("{}/{slug}", paths::folder(a.date, tz)),
+                format!("{}/{slug}", paths::folder(a.date, opts.tz)),
                 a.rel_path.as_path(),
             )
         })
@@ -67,68 +124,78 @@ pub fn link(items: Vec<(Article, CleanBody)>, tz: Tz) -> (Archive, Vec<Diagnosti
             path,
             newer: (i > 0 && i < dated).then(|| i - 1),
             older: (i + 1 < dated).then_some(i + 1),
+            topics: Vec::new(),
+            source: None,
+            credits: Vec::new(),
+            backlinks: Vec::new(),
+            topic_newer: None,
+            topic_older: None,
+            more: Vec::new(),
         })
         .collect();
     let by_url = entries
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| Some((url_key::url_key(e.article.source_url.as_ref()?), i)))
+        .filter_map(|(i, e)| Some((opts.matcher.key(e.article.source_url.as_ref()?), i)))
         .collect();
-    (Archive { entries, by_url }, diagnostics)
+    let mut archive = Archive {
+        entries,
+        by_url,
+        matcher: opts.matcher.clone(),
+        ..Archive::default()
+    };
+    groups::build_groups(&mut archive, opts);
+    nav::build_navigation(&mut archive);
+    (archive, diagnostics)
 }
 
 /// Keeps one article per source URL: the dated one, else the longer text,
 /// else the one whose content path sorts first.
 fn drop_duplicates(
     items: Vec<(Article, CleanBody)>,
+    matcher: &UrlMatcher,
 ) -> (Vec<(Article, CleanBody)>, Vec<Diagnostic>) {
-    let mut best: HashMap<String, usize> = HashMap::new();
-    for (i, (a, b)) in items.iter().enumerate() {
-        let Some(url) = &a.source_url else { continue };
-        let key = url_key::url_key(url);
-        match best.get(&key) {
-            Some(&j) => {
-                let (oa, ob) = &items[j];
-                let rank = |a: &Article, b: &CleanBody| {
-                    (
-                        a.date.is_some(),
-                        b.text.len(),
-                        std::cmp::Reverse(a.rel_path.clone()),
-                    )
-                };
-                if rank(a, b) > rank(oa, ob) {
-                    best.insert(key, i);
-                }
-            }
-            None => {
+    let keys: Vec<Option<String>> = items
+        .iter()
+        .map(|(a, _)| a.source_url.as_ref().map(|u| matcher.key(u)))
+        .collect();
+    let rank = |i: usize| {
+        let (a, b) = &items[i];
+        (
+            a.date.is_some(),
+            b.text.len(),
+            std::cmp::Reverse(a.rel_path.clone()),
+        )
+    };
+    let mut best: HashMap<&str, usize> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        let Some(key) = key else { continue };
+        match best.get(key.as_str()) {
+            Some(&j) if rank(i) <= rank(j) => {}
+            _ => {
                 best.insert(key, i);
             }
         }
     }
-    let keep: HashMap<usize, ()> = best.values().map(|&i| (i, ())).collect();
+    let keeper: Vec<Option<usize>> = keys
+        .iter()
+        .map(|k| k.as_ref().map(|k| best[k.as_str()]))
+        .collect();
+    let shown: Vec<std::path::PathBuf> =
+        items.iter().map(|(a, _)| a.display_path.clone()).collect();
     let mut diagnostics = Vec::new();
     let mut kept = Vec::with_capacity(items.len());
-    let keeper_of: HashMap<usize, std::path::PathBuf> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (a, _))| {
-            let key = url_key::url_key(a.source_url.as_ref()?);
-            let k = best[&key];
-            (k != i).then(|| (i, items[k].0.display_path.clone()))
-        })
-        .collect();
     for (i, item) in items.into_iter().enumerate() {
-        if item.0.source_url.is_none() || keep.contains_key(&i) {
-            kept.push(item);
-        } else if let Some(other) = keeper_of.get(&i) {
-            diagnostics.push(Diagnostic::skipped(
+        match keeper[i] {
+            Some(k) if k != i => diagnostics.push(Diagnostic::skipped(
                 &item.0.display_path,
                 None,
                 format!(
                     "has the same source URL as `{}`, which was built instead (duplicate article)",
-                    other.display()
+                    shown[k].display()
                 ),
-            ));
+            )),
+            _ => kept.push(item),
         }
     }
     (kept, diagnostics)

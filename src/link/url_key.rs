@@ -12,8 +12,36 @@ const TRACKING_PARAMS: &[&str] = &[
     "feedname", "t", "from", "ref", "ref_src", "src", "share", "amp",
 ];
 
-/// The matching key of a URL: `rfa.org/mandarin/a.html?id=3`.
+/// Matching rules: the built-in tracking parameters plus a site's own
+/// (`ignore_query_params` in site.toml).
+#[derive(Debug, Clone, Default)]
+pub struct UrlMatcher {
+    pub extra_ignored: Vec<String>,
+}
+
+impl UrlMatcher {
+    pub fn new(extra: &[String]) -> Self {
+        UrlMatcher {
+            extra_ignored: extra.iter().map(|p| p.to_ascii_lowercase()).collect(),
+        }
+    }
+
+    /// The key of a URL given as text; `None` if it does not parse.
+    pub fn key_of(&self, url: &str) -> Option<String> {
+        Url::parse(url).ok().map(|u| self.key(&u))
+    }
+
+    pub fn key(&self, url: &Url) -> String {
+        key_with(url, &self.extra_ignored)
+    }
+}
+
+/// The matching key of a URL with the built-in rules: `rfa.org/mandarin/a.html?id=3`.
 pub fn url_key(url: &Url) -> String {
+    key_with(url, &[])
+}
+
+fn key_with(url: &Url, extra: &[String]) -> String {
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let mut key = String::with_capacity(url.as_str().len());
@@ -28,7 +56,7 @@ pub fn url_key(url: &Url) -> String {
         .query_pairs()
         .filter(|(k, _)| {
             let k = k.to_ascii_lowercase();
-            !k.starts_with("utm_") && !TRACKING_PARAMS.contains(&k.as_str())
+            !k.starts_with("utm_") && !TRACKING_PARAMS.contains(&k.as_str()) && !extra.contains(&k)
         })
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -71,6 +99,19 @@ mod tests {
         assert_eq!(
             key("https://www.rfa.org/mandarin/a.html/?utm_source=x&t=123"),
             k
+        );
+    }
+
+    #[test]
+    fn a_site_can_ignore_more_parameters() {
+        let m = UrlMatcher::new(&["Session".into()]);
+        assert_eq!(
+            m.key_of("https://a.net/x?session=9&id=1").unwrap(),
+            "a.net/x?id=1"
+        );
+        assert_eq!(
+            key("https://a.net/x?session=9&id=1"),
+            "a.net/x?id=1&session=9"
         );
     }
 

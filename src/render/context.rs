@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::config::{Bilingual, SiteConfig};
-use crate::link::Entry;
+use crate::link::{Archive, Group, Person};
 
 /// `site`: the same on every page.
 #[derive(Debug, Serialize)]
@@ -94,6 +94,36 @@ impl DateCtx {
     }
 }
 
+/// A topic, source or person, as linked from other pages.
+#[derive(Debug, Serialize, Clone)]
+pub struct GroupLink<'a> {
+    pub zh: &'a str,
+    pub en: &'a str,
+    /// The group's first page.
+    pub path: String,
+    pub count: usize,
+}
+
+impl<'a> GroupLink<'a> {
+    pub fn of(g: &'a Group) -> Self {
+        GroupLink {
+            zh: &g.zh,
+            en: &g.en,
+            path: format!("{}/index.html", g.dir),
+            count: g.entries.len(),
+        }
+    }
+
+    pub fn person(p: &'a Person) -> Self {
+        GroupLink {
+            zh: &p.name,
+            en: &p.name,
+            path: format!("{}/index.html", p.dir),
+            count: p.count,
+        }
+    }
+}
+
 /// An article as listed on home, list and navigation links.
 #[derive(Debug, Serialize, Clone)]
 pub struct ArticleLink<'a> {
@@ -102,22 +132,23 @@ pub struct ArticleLink<'a> {
     pub date: Option<DateCtx>,
     pub lang: &'a str,
     /// Host of the source, without `www.`.
-    pub source_host: Option<String>,
+    pub source_host: Option<&'a str>,
+    /// The article's first topic.
+    pub topic: Option<GroupLink<'a>>,
     /// The description, or the opening of the text.
     pub summary: String,
 }
 
 impl<'a> ArticleLink<'a> {
-    pub fn new(e: &'a Entry, tz: Tz) -> Self {
+    pub fn new(archive: &'a Archive, i: usize, tz: Tz) -> Self {
+        let e = &archive.entries[i];
         ArticleLink {
             path: &e.path,
             title: &e.article.title,
             date: e.article.date.map(|d| DateCtx::new(d, tz)),
             lang: &e.body.lang,
-            source_host: e.article.source_url.as_ref().and_then(|u| {
-                u.host_str()
-                    .map(|h| h.strip_prefix("www.").unwrap_or(h).to_owned())
-            }),
+            source_host: e.source.map(|s| archive.sources[s].en.as_str()),
+            topic: e.topics.first().map(|&t| GroupLink::of(&archive.topics[t])),
             summary: e
                 .article
                 .description
@@ -136,25 +167,6 @@ pub fn summarize(text: &str, max: usize) -> String {
     let mut s: String = flat.chars().take(max).collect();
     s.push('…');
     s
-}
-
-/// `article` on an article page.
-#[derive(Debug, Serialize)]
-pub struct ArticleCtx<'a> {
-    #[serde(flatten)]
-    pub link: ArticleLink<'a>,
-    /// Sanitized body HTML.
-    pub body: &'a str,
-    pub byline: Option<&'a str>,
-    pub source_url: Option<&'a str>,
-    /// Whether the body has highlighted code (and needs `syntax.css`).
-    pub has_code: bool,
-    pub topics: &'a [String],
-    pub tags: &'a [String],
-    pub authors: &'a [String],
-    /// Newer and older article in time.
-    pub newer: Option<ArticleLink<'a>>,
-    pub older: Option<ArticleLink<'a>>,
 }
 
 /// Numbered pages of a list.

@@ -18,6 +18,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("all.html", include_str!("../../templates/all.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    ("groups.html", include_str!("../../templates/groups.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];
 

@@ -69,6 +69,20 @@ impl Staging {
         })
     }
 
+    /// Copies a file into the output at `path`.
+    pub fn copy(&self, from: &Path, path: &str) -> Result<()> {
+        let target = self.dir.join(checked_relative(path)?);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+        }
+        std::fs::copy(from, &target).with_context(|| {
+            format!("cannot copy `{}` to `{}`", from.display(), target.display())
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Number of files written so far.
     pub fn files(&self) -> usize {
         self.files.load(Ordering::Relaxed)

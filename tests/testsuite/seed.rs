@@ -26,8 +26,28 @@ fn the_seed_article_body_is_clean_and_stable() {
         },
     );
     assert!(parsed.diagnostics.is_empty());
-    let body = duben::clean::clean(&parsed.article.unwrap());
+    let body = duben::clean::clean(&parsed.article.unwrap(), &Default::default());
     assert_eq!(body.lang, "zh-Hans");
-    insta::assert_snapshot!("seed_body", body.html);
-    insta::assert_snapshot!("seed_byline", body.byline.unwrap_or_default());
+    insta::assert_snapshot!("seed_body", body.body.to_html());
+    let related: Vec<String> = body
+        .related
+        .iter()
+        .map(|r| format!("{} <{}>", r.text, r.href))
+        .collect();
+    insta::assert_snapshot!("seed_related", related.join("\n"));
+    let byline = body.byline.unwrap();
+    let credits: Vec<String> = byline
+        .credits
+        .iter()
+        .map(|c| format!("{:?}: {}", c.role, c.name))
+        .collect();
+    insta::assert_snapshot!(
+        "seed_byline",
+        format!(
+            "{}\nplace: {:?}\n{}",
+            byline.text,
+            byline.place,
+            credits.join("\n")
+        )
+    );
 }

@@ -1,0 +1,236 @@
+//! Render stage: every page that lists articles or groups: topic, source,
+//! person, month and undated pages (paginated), the topic, source and people
+//! indexes, and the date archive (root and years, with their charts).
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::Renderer;
+use super::article::Crumb;
+use super::chart::{self, Bar};
+use super::context::{ArticleLink, GroupLink, PageCtx, Pagination};
+use crate::link::Archive;
+use crate::write::Sink;
+
+/// A paginated list of articles under one heading.
+pub struct ListPage<'a> {
+    /// `topic`, `source`, `person`, `month` or `undated`.
+    pub kind: &'static str,
+    pub zh: String,
+    pub en: String,
+    /// Folder of the pages: `dir/index.html`, `dir/page-2.html`, ...
+    pub dir: String,
+    pub entries: &'a [usize],
+    /// Person pages: how many articles per role.
+    pub roles: Vec<RoleCount>,
+    pub breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct RoleCount {
+    /// Interface label key of the role.
+    pub role: &'static str,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+struct ListCtx<'a> {
+    kind: &'static str,
+    zh: &'a str,
+    en: &'a str,
+    count: usize,
+    articles: Vec<ArticleLink<'a>>,
+    roles: &'a [RoleCount],
+    breadcrumbs: &'a [Crumb],
+}
+
+/// Output path of page `n` of a list in `dir`.
+pub fn page_path(dir: &str, n: usize) -> String {
+    if n == 1 {
+        format!("{dir}/index.html")
+    } else {
+        format!("{dir}/page-{n}.html")
+    }
+}
+
+#[derive(Serialize)]
+struct GroupsCtx<'a> {
+    kind: &'static str,
+    groups: &'a [GroupLink<'a>],
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct YearCtx {
+    year: i32,
+    count: usize,
+    path: String,
+    months: Vec<MonthCtx>,
+}
+
+#[derive(Serialize)]
+struct MonthCtx {
+    year: i32,
+    month: u32,
+    count: usize,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct ArchiveCtx {
+    /// `None` on the archive root, the year on a year page.
+    year: Option<i32>,
+    chart: String,
+    years: Vec<YearCtx>,
+    total: usize,
+    undated: usize,
+    breadcrumbs: Vec<Crumb>,
+}
+
+impl Renderer<'_> {
+    /// Renders a paginated article list; returns the number of pages.
+    pub fn render_list(
+        &self,
+        archive: &Archive,
+        list: &ListPage,
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let per = self.config.paginate;
+        let total = list.entries.len().div_ceil(per).max(1);
+        (1..=total).into_par_iter().try_for_each(|n| {
+            let path = page_path(&list.dir, n);
+            let page = PageCtx::new(&path, &self.config.base_url);
+            let articles = list.entries[(n - 1) * per..(n * per).min(list.entries.len())]
+                .iter()
+                .map(|&i| ArticleLink::new(archive, i, self.config.tz))
+                .collect();
+            let ctx = ListCtx {
+                kind: list.kind,
+                zh: &list.zh,
+                en: &list.en,
+                count: list.entries.len(),
+                articles,
+                roles: &list.roles,
+                breadcrumbs: &list.breadcrumbs,
+            };
+            let pagination = Pagination::new(n, total, &|k| page_path(&list.dir, k));
+            let html = self.render_with(
+                "list.html",
+                &page,
+                &[
+                    ("list", serde_json::to_value(&ctx)?),
+                    ("pagination", serde_json::to_value(&pagination)?),
+                ],
+            )?;
+            sink.put(&path, &html)
+        })?;
+        Ok(total)
+    }
+
+    /// Renders an index of groups (topics, sources, people) with counts.
+    pub fn render_groups(
+        &self,
+        kind: &'static str,
+        dir: &str,
+        groups: &[GroupLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let per = self.config.paginate_titles;
+        let total = groups.len().div_ceil(per).max(1);
+        (1..=total).into_par_iter().try_for_each(|n| {
+            let path = page_path(dir, n);
+            let page = PageCtx::new(&path, &self.config.base_url);
+            let slice = &groups[(n - 1) * per..(n * per).min(groups.len())];
+            let ctx = GroupsCtx {
+                kind,
+                groups: slice,
+                count: groups.len(),
+            };
+            let pagination = Pagination::new(n, total, &|k| page_path(dir, k));
+            let html = self.render_with(
+                "groups.html",
+                &page,
+                &[
+                    ("index", serde_json::to_value(&ctx)?),
+                    ("pagination", serde_json::to_value(&pagination)?),
+                ],
+            )?;
+            sink.put(&path, &html)
+        })?;
+        Ok(total)
+    }
+
+    /// The archive root (`archive/index.html`) and one page per year
+    /// (`2021/index.html`), each with its chart; returns the number of pages.
+    pub fn render_archive(&self, archive: &Archive, sink: &dyn Sink) -> Result<usize> {
+        let months: Vec<(i32, u32, usize)> = archive
+            .months
+            .iter()
+            .map(|m| (m.year, m.month, m.entries.len()))
+            .collect();
+        let mut years: Vec<i32> = months.iter().map(|m| m.0).collect();
+        years.dedup();
+        let year_ctx = |y: i32| YearCtx {
+            year: y,
+            count: months.iter().filter(|m| m.0 == y).map(|m| m.2).sum(),
+            path: format!("{y:04}/index.html"),
+            months: months
+                .iter()
+                .filter(|m| m.0 == y)
+                .map(|&(year, month, count)| MonthCtx {
+                    year,
+                    month,
+                    count,
+                    path: format!("{year:04}/{month:02}/index.html"),
+                })
+                .collect(),
+        };
+        let label = |y: Option<i32>| {
+            self.label("chart_label").to_owned() + &y.map(|y| format!(" {y}")).unwrap_or_default()
+        };
+        let mut jobs: Vec<(String, Option<i32>, Vec<Bar>)> = vec![(
+            "archive/index.html".into(),
+            None,
+            chart::fill_months(&months),
+        )];
+        for &y in &years {
+            let bars = (1..=12)
+                .map(|m| Bar {
+                    year: y,
+                    month: m,
+                    count: months
+                        .iter()
+                        .filter(|x| x.0 == y && x.1 == m)
+                        .map(|x| x.2)
+                        .sum(),
+                })
+                .collect();
+            jobs.push((format!("{y:04}/index.html"), Some(y), bars));
+        }
+        jobs.par_iter().try_for_each(|(path, year, bars)| {
+            let page = PageCtx::new(path, &self.config.base_url);
+            let ctx = ArchiveCtx {
+                year: *year,
+                chart: chart::svg(bars, &page.root, &label(*year), year.is_none()),
+                years: match year {
+                    Some(y) => vec![year_ctx(*y)],
+                    None => years.iter().map(|&y| year_ctx(y)).collect(),
+                },
+                total: archive.entries.len(),
+                undated: archive.undated.len(),
+                breadcrumbs: match year {
+                    Some(_) => vec![self.crumb("archive", "archive/index.html")],
+                    None => Vec::new(),
+                },
+            };
+            let html = self.render_with(
+                "archive.html",
+                &page,
+                &[("archive", serde_json::to_value(&ctx)?)],
+            )?;
+            sink.put(path, &html)
+        })?;
+        Ok(jobs.len())
+    }
+}
