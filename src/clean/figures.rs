@@ -23,11 +23,11 @@ pub fn figure(e: Element, flow: &dyn Fn(Vec<Node>) -> Vec<Node>) -> Vec<Node> {
     let credit = find(&e.children, &is_credit)
         .map(|c| text_of(&c.children))
         .filter(|c| !c.is_empty());
-    let caption = find(&e.children, &|el| {
-        (el.tag == "figcaption" || el.has_hint("caption")) && !is_credit(el)
-    })
-    .map(|c| text_of(&c.children))
-    .filter(|c| !c.is_empty());
+    // A real <figcaption> wins over other caption-like elements.
+    let caption = find(&e.children, &|el| el.tag == "figcaption" && !is_credit(el))
+        .or_else(|| find(&e.children, &|el| el.has_hint("caption") && !is_credit(el)))
+        .map(|c| text_of(&c.children))
+        .filter(|c| !c.is_empty());
     let mut fig = figure_of(img, caption.clone());
     if let (Some(credit), Node::Element(f)) = (credit, &mut fig)
         && !caption.is_some_and(|c| c.contains(&credit))

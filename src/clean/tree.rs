@@ -343,6 +343,9 @@ fn is_junk(hint: &str) -> bool {
         "visually-hidden",
         "sr-only",
         "screen-reader-text",
+        // video players and their "cannot play" notes
+        "media-player",
+        "placeholder__caption",
         // advertising slots
         "mpu-ad",
         "bbccom_slot",

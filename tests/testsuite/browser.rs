@@ -164,7 +164,7 @@ impl Page {
     pub fn eval(&self, js: &str) -> serde_json::Value {
         let result = self
             .tab
-            .evaluate(js, false)
+            .evaluate(js, true)
             .unwrap_or_else(|e| panic!("{js}: {e}"));
         result.value.unwrap_or(serde_json::Value::Null)
     }
@@ -271,4 +271,82 @@ fn the_unzipped_archive_reads_in_the_browser() {
             "{page}"
         );
     }
+}
+
+impl Page {
+    /// Clicks the first element matching `selector` and waits for the next page.
+    pub fn click(&self, selector: &str) {
+        self.tab
+            .find_element(selector)
+            .unwrap_or_else(|e| panic!("no `{selector}` on {}: {e}", self.tab.get_url()))
+            .click()
+            .unwrap_or_else(|e| panic!("cannot click `{selector}`: {e}"));
+        self.tab.wait_until_navigated().expect("navigation");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    pub fn url(&self) -> String {
+        self.tab.get_url()
+    }
+}
+
+#[test]
+fn a_reader_follows_links_from_the_seed_through_topic_and_month_back_home() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+    let page = browser.open(&site.output().join("2021/09/cl-09282021124357.html"));
+    page.click(".related li.local a");
+    assert!(
+        page.url().ends_with("/2021/09/10-09272021144747.html"),
+        "{}",
+        page.url()
+    );
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "“北大西洋公约组织”敦促北京采取行动 启动军备控制谈判"
+    );
+    page.click(".article-header a.topic-chip");
+    assert!(
+        page.url().ends_with("/topics/top-news/index.html"),
+        "{}",
+        page.url()
+    );
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "要闻 Top News"
+    );
+    page.click("li.card h2 a");
+    page.click(".article-header a.date-link");
+    assert!(
+        page.url().ends_with("/2021/09/index.html"),
+        "{}",
+        page.url()
+    );
+    assert_eq!(page.eval("document.querySelectorAll('li.card').length"), 3);
+    page.click(".breadcrumbs a[data-i18n=home]");
+    assert!(page.url().ends_with("/index.html"), "{}", page.url());
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "最新文章"
+    );
+    page.assert_clean();
+}
+
+#[test]
+fn local_images_show_offline() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+    let page = browser.open(&site.output().join("2021/08/photo-story.html"));
+    page.assert_clean();
+    let loaded = page.eval(
+        "(() => { const i = document.querySelector('figure img'); i.loading = 'eager'; \
+         return new Promise(r => i.complete ? r(i.naturalWidth) : i.onload = () => r(i.naturalWidth)) })()",
+    );
+    assert_eq!(loaded, 40, "the local image did not load");
 }

@@ -6,7 +6,7 @@ use crate::common::*;
 fn the_fixture_site_has_exactly_the_expected_files() {
     let site = TestSite::fixture("site");
     let report = site.build();
-    assert_eq!(report.articles, 11);
+    assert_eq!(report.articles, 12);
     assert_eq!(report.skipped(), 0);
     let expected = "
         .duben-output .nojekyll 404.html index.html page/2.html page/3.html page/4.html style.css syntax.css
@@ -16,17 +16,19 @@ fn the_fixture_site_has_exactly_the_expected_files() {
         2020/08/index.html 2020/08/hidden-heroines-of-chaos-ellen-fetter-and-margaret-hamilton.html
         2020/10/index.html 2020/10/ql-10022020060810.html
         2021/index.html 2021/04/index.html 2021/04/rc-04202021150817.html
+        2021/08/index.html 2021/08/photo-story.html media/pages/photo-story/harbour.png
         2021/09/index.html 2021/09/10-09272021144747.html 2021/09/cl-09282021124357.html 2021/09/notes.html
         2021/10/index.html 2021/10/about-duben.html
         undated/index.html undated/undated-note.html
         people/index.html people/page-2.html people/cai-ling/index.html people/hong-wei/index.html
         people/hu-li-yi/index.html people/jia-yuan/index.html people/qiao-long/index.html
-        people/rui-zhe/index.html people/the-editors/index.html
+        people/rui-zhe/index.html people/she-ying-bu/index.html people/the-editors/index.html
         sources/index.html sources/page-2.html sources/bbc-com/index.html sources/example-org/index.html
         sources/quantamagazine-org/index.html sources/rfa-org/index.html sources/rfa-org/page-2.html
         sources/voachinese-com/index.html
         topics/index.html topics/page-2.html topics/china/index.html topics/commentary/index.html
-        topics/meta/index.html topics/military-diplomacy/index.html topics/top-news/index.html";
+        topics/hong-kong/index.html topics/meta/index.html topics/military-diplomacy/index.html
+        topics/top-news/index.html";
     let mut expected: Vec<&str> = expected.split_whitespace().collect();
     expected.sort();
     assert_eq!(files(&site.output()), expected);
