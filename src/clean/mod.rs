@@ -138,7 +138,7 @@ fn clean_with(
 fn read_byline(nodes: &mut Vec<Node>, patterns: &[byline::Pattern]) -> Option<Byline> {
     let closing = take_byline(nodes).map(|text| byline::parse(&text, patterns));
     let lead = nodes.iter().find_map(|n| match n {
-        Node::Element(e) if e.tag == "p" => Some(structure::text_of(&e.children)),
+        Node::Element(e) if e.tag == "p" => Some(text_prefix(&e.children, 80)),
         _ => None,
     });
     let lead_credits = lead
@@ -160,6 +160,25 @@ fn read_byline(nodes: &mut Vec<Node>, patterns: &[byline::Pattern]) -> Option<By
         }),
         None => None,
     }
+}
+
+/// The first `max` characters of a subtree's text.
+fn text_prefix(nodes: &[Node], max: usize) -> String {
+    fn walk(nodes: &[Node], out: &mut String, max: usize) {
+        for n in nodes {
+            if out.len() >= max * 4 {
+                return;
+            }
+            match n {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => walk(&e.children, out, max),
+                Node::Trusted(_) => {}
+            }
+        }
+    }
+    let mut s = String::new();
+    walk(nodes, &mut s, max);
+    tree::collapse(&s).chars().take(max).collect()
 }
 
 /// `【大纪元2020年10月16日讯】（大纪元记者李凡综合报导）` at a body's start.
@@ -206,8 +225,10 @@ fn take_byline(nodes: &mut Vec<Node>) -> Option<String> {
         if last.tag != "p" {
             break;
         }
-        let text = structure::text_of(&last.children);
-        if text.chars().count() > 200 || !BYLINE.is_match(&text) {
+        let Some(text) = structure::short_text(&last.children, 200) else {
+            break;
+        };
+        if !BYLINE.is_match(&text) {
             break;
         }
         lines.push(text);

@@ -34,20 +34,17 @@ static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// their links, in order, without duplicates.
 pub fn take_related(nodes: &mut Vec<Node>) -> Vec<RelatedLink> {
     let mut found: Vec<RelatedLink> = Vec::new();
-    let mut kept: Vec<Node> = Vec::with_capacity(nodes.len());
+    // First decide which top-level nodes go, then move the others out.
+    let mut remove = vec![false; nodes.len()];
     let mut i = 0;
-    let all = std::mem::take(nodes);
-    while i < all.len() {
-        let node = &all[i];
-        if let Some(links) = link_list(node) {
+    while i < nodes.len() {
+        if let Some(links) = link_list(&nodes[i]) {
             found.extend(links);
-            i += 1;
-            continue;
-        }
-        if is_related_heading(node) {
+            remove[i] = true;
+        } else if is_related_heading(&nodes[i]) {
             let mut j = i + 1;
             let mut run = Vec::new();
-            while let Some(links) = all
+            while let Some(links) = nodes
                 .get(j)
                 .and_then(|n| link_list(n).or_else(|| single_link_block(n)))
             {
@@ -56,14 +53,22 @@ pub fn take_related(nodes: &mut Vec<Node>) -> Vec<RelatedLink> {
             }
             if !run.is_empty() {
                 found.extend(run);
+                remove[i..j].iter_mut().for_each(|r| *r = true);
                 i = j;
                 continue;
             }
         }
-        kept.push(node.clone());
         i += 1;
     }
-    *nodes = kept;
+    if remove.iter().any(|&r| r) {
+        let all = std::mem::take(nodes);
+        *nodes = all
+            .into_iter()
+            .zip(remove)
+            .filter(|(_, r)| !r)
+            .map(|(n, _)| n)
+            .collect();
+    }
     let mut seen = std::collections::HashSet::new();
     found.retain(|l| seen.insert(l.href.clone()));
     found
@@ -72,8 +77,8 @@ pub fn take_related(nodes: &mut Vec<Node>) -> Vec<RelatedLink> {
 fn is_related_heading(node: &Node) -> bool {
     match node {
         Node::Element(e) if e.tag == "p" || e.tag.starts_with('h') => {
-            let t = text_of(&e.children);
-            t.chars().count() <= 24 && RELATED_HEADING.is_match(&t)
+            super::structure::short_text(&e.children, 24)
+                .is_some_and(|t| RELATED_HEADING.is_match(&t))
         }
         _ => false,
     }

@@ -312,6 +312,39 @@ pub(super) fn has_content(nodes: &[Node]) -> bool {
     })
 }
 
+/// The subtree's text when it has at most `max` characters (whitespace
+/// collapsed); `None` as soon as it is longer, without building all of it.
+pub fn short_text(nodes: &[Node], max: usize) -> Option<String> {
+    fn walk(nodes: &[Node], out: &mut String, budget: &mut usize) -> bool {
+        for n in nodes {
+            match n {
+                Node::Text(t) => {
+                    let len = t.chars().count();
+                    if len > *budget + 8 {
+                        return false;
+                    }
+                    *budget = budget.saturating_sub(len);
+                    out.push_str(t);
+                }
+                Node::Element(e) => {
+                    if !walk(&e.children, out, budget) {
+                        return false;
+                    }
+                }
+                Node::Trusted(_) => {}
+            }
+        }
+        true
+    }
+    let mut s = String::new();
+    let mut budget = max * 2;
+    if !walk(nodes, &mut s, &mut budget) {
+        return None;
+    }
+    let t = collapse(&s);
+    (t.chars().count() <= max).then_some(t)
+}
+
 /// Plain text of a subtree, whitespace collapsed.
 pub fn text_of(nodes: &[Node]) -> String {
     fn walk(nodes: &[Node], out: &mut String) {

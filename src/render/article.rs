@@ -13,7 +13,7 @@ use crate::link::Archive;
 #[derive(Debug, Serialize)]
 pub struct ArticleCtx<'a> {
     #[serde(flatten)]
-    pub link: ArticleLink<'a>,
+    pub link: &'a ArticleLink<'a>,
     /// Sanitized body HTML with cross-references resolved.
     pub body: String,
     pub source_url: Option<&'a str>,
@@ -25,13 +25,13 @@ pub struct ArticleCtx<'a> {
     pub month: Option<Crumb>,
     pub breadcrumbs: Vec<Crumb>,
     pub related: Vec<RelatedCtx<'a>>,
-    pub backlinks: Vec<ArticleLink<'a>>,
+    pub backlinks: Vec<&'a ArticleLink<'a>>,
     pub byline: Option<BylineCtx<'a>>,
-    pub newer: Option<ArticleLink<'a>>,
-    pub older: Option<ArticleLink<'a>>,
-    pub topic_newer: Option<ArticleLink<'a>>,
-    pub topic_older: Option<ArticleLink<'a>>,
-    pub more: Vec<ArticleLink<'a>>,
+    pub newer: Option<&'a ArticleLink<'a>>,
+    pub older: Option<&'a ArticleLink<'a>>,
+    pub topic_newer: Option<&'a ArticleLink<'a>>,
+    pub topic_older: Option<&'a ArticleLink<'a>>,
+    pub more: Vec<&'a ArticleLink<'a>>,
 }
 
 /// One step of the breadcrumbs: a label (text, or an interface label key)
@@ -49,7 +49,7 @@ pub struct RelatedCtx<'a> {
     /// The local article's title, else the link's own text.
     pub title: &'a str,
     /// Local page, when the target is in the archive.
-    pub local: Option<ArticleLink<'a>>,
+    pub local: Option<&'a ArticleLink<'a>>,
     /// The original URL, when it is not.
     pub external: Option<&'a str>,
     pub host: Option<String>,
@@ -72,11 +72,16 @@ pub struct CreditCtx<'a> {
 }
 
 /// Builds the context of article `i`.
-pub fn article_ctx<'a>(archive: &'a Archive, i: usize, config: &SiteConfig) -> ArticleCtx<'a> {
+pub fn article_ctx<'a>(
+    archive: &'a Archive,
+    links: &'a [ArticleLink<'a>],
+    i: usize,
+    config: &SiteConfig,
+) -> ArticleCtx<'a> {
     let tz = config.tz;
     let e = &archive.entries[i];
     let root = super::context::root_of(&e.path);
-    let link = |j: usize| ArticleLink::new(archive, j, tz);
+    let link = |j: usize| &links[j];
     let body = e.body.body.render(
         &|href| match archive.resolve(href) {
             Some(j) if j != i => internal_link(&root, &archive.entries[j].path),
@@ -121,7 +126,7 @@ pub fn article_ctx<'a>(archive: &'a Archive, i: usize, config: &SiteConfig) -> A
         source: e.source.map(|s| GroupLink::of(&archive.sources[s])),
         month,
         breadcrumbs,
-        related: related(archive, i, tz),
+        related: related(archive, links, i),
         backlinks: e.backlinks.iter().map(|&j| link(j)).collect(),
         byline: byline(archive, i),
         newer: e.newer.map(link),
@@ -140,7 +145,11 @@ fn internal_link(root: &str, path: &str) -> String {
     out
 }
 
-fn related(archive: &Archive, i: usize, tz: chrono_tz::Tz) -> Vec<RelatedCtx<'_>> {
+fn related<'a>(
+    archive: &'a Archive,
+    links: &'a [ArticleLink<'a>],
+    i: usize,
+) -> Vec<RelatedCtx<'a>> {
     archive.entries[i]
         .body
         .related
@@ -148,7 +157,7 @@ fn related(archive: &Archive, i: usize, tz: chrono_tz::Tz) -> Vec<RelatedCtx<'_>
         .map(|r| match archive.resolve(&r.href).filter(|&j| j != i) {
             Some(j) => RelatedCtx {
                 title: &archive.entries[j].article.title,
-                local: Some(ArticleLink::new(archive, j, tz)),
+                local: Some(&links[j]),
                 external: None,
                 host: None,
             },

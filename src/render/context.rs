@@ -222,7 +222,7 @@ impl Pagination {
 pub struct MonthGroup<'a> {
     /// `2021-09`, or empty for undated articles.
     pub month: String,
-    pub articles: Vec<ArticleLink<'a>>,
+    pub articles: Vec<&'a ArticleLink<'a>>,
 }
 
 #[cfg(test)]

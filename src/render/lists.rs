@@ -40,7 +40,7 @@ struct ListCtx<'a> {
     zh: &'a str,
     en: &'a str,
     count: usize,
-    articles: Vec<ArticleLink<'a>>,
+    articles: Vec<&'a ArticleLink<'a>>,
     roles: &'a [RoleCount],
     breadcrumbs: &'a [Crumb],
 }
@@ -92,7 +92,7 @@ impl Renderer<'_> {
     /// Renders a paginated article list; returns the number of pages.
     pub fn render_list(
         &self,
-        archive: &Archive,
+        links: &[ArticleLink],
         list: &ListPage,
         sink: &dyn Sink,
     ) -> Result<usize> {
@@ -103,7 +103,7 @@ impl Renderer<'_> {
             let page = PageCtx::new(&path, &self.config.base_url);
             let articles = list.entries[(n - 1) * per..(n * per).min(list.entries.len())]
                 .iter()
-                .map(|&i| ArticleLink::new(archive, i, self.config.tz))
+                .map(|&i| &links[i])
                 .collect();
             let ctx = ListCtx {
                 kind: list.kind,
@@ -115,14 +115,10 @@ impl Renderer<'_> {
                 breadcrumbs: &list.breadcrumbs,
             };
             let pagination = Pagination::new(n, total, &|k| page_path(&list.dir, k));
-            let html = self.render_with(
-                "list.html",
-                &page,
-                &[
-                    ("list", serde_json::to_value(&ctx)?),
-                    ("pagination", serde_json::to_value(&pagination)?),
-                ],
-            )?;
+            let mut tctx = tera::Context::new();
+            tctx.insert("list", &ctx);
+            tctx.insert("pagination", &pagination);
+            let html = self.render_with("list.html", &page, tctx)?;
             sink.put(&path, &html)
         })?;
         Ok(total)
@@ -148,14 +144,10 @@ impl Renderer<'_> {
                 count: groups.len(),
             };
             let pagination = Pagination::new(n, total, &|k| page_path(dir, k));
-            let html = self.render_with(
-                "groups.html",
-                &page,
-                &[
-                    ("index", serde_json::to_value(&ctx)?),
-                    ("pagination", serde_json::to_value(&pagination)?),
-                ],
-            )?;
+            let mut tctx = tera::Context::new();
+            tctx.insert("index", &ctx);
+            tctx.insert("pagination", &pagination);
+            let html = self.render_with("groups.html", &page, tctx)?;
             sink.put(&path, &html)
         })?;
         Ok(total)
@@ -224,11 +216,9 @@ impl Renderer<'_> {
                     None => Vec::new(),
                 },
             };
-            let html = self.render_with(
-                "archive.html",
-                &page,
-                &[("archive", serde_json::to_value(&ctx)?)],
-            )?;
+            let mut tctx = tera::Context::new();
+            tctx.insert("archive", &ctx);
+            let html = self.render_with("archive.html", &page, tctx)?;
             sink.put(path, &html)
         })?;
         Ok(jobs.len())

@@ -1,0 +1,239 @@
+//! Render stage: the site's list pages: home, "all articles", topics,
+//! sources, people and the date archive.
+
+use anyhow::Result;
+use rayon::prelude::*;
+use tera::Context;
+
+use super::Renderer;
+use super::article::Crumb;
+use super::context::{ArticleLink, GroupLink, MonthGroup, PageCtx, Pagination};
+use super::lists::{ListPage, RoleCount};
+use crate::config::UiLanguage;
+use crate::link::Archive;
+use crate::write::Sink;
+
+impl Renderer<'_> {
+    /// `index.html`, `page/2.html`, ...: newest first, `paginate` a page.
+    pub(super) fn render_home(
+        &self,
+        archive: &Archive,
+        links: &[ArticleLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let per = self.config.paginate;
+        let total = links.len().div_ceil(per).max(1);
+        let path_of = |n: usize| {
+            if n == 1 {
+                "index.html".to_owned()
+            } else {
+                format!("page/{n}.html")
+            }
+        };
+        let topics: Vec<GroupLink> = archive.topics.iter().take(12).map(GroupLink::of).collect();
+        (1..=total).into_par_iter().try_for_each(|n| {
+            let path = path_of(n);
+            let page = PageCtx::new(&path, &self.config.base_url);
+            let mut ctx = Context::new();
+            ctx.insert(
+                "articles",
+                &links[(n - 1) * per..(n * per).min(links.len())],
+            );
+            ctx.insert("pagination", &Pagination::new(n, total, &path_of));
+            ctx.insert("total_articles", &links.len());
+            ctx.insert("topics", &topics);
+            sink.put(&path, &self.render_with("index.html", &page, ctx)?)
+        })?;
+        Ok(total)
+    }
+
+    /// `all/index.html`, `all/2.html`, ...: every title, grouped by month.
+    pub(super) fn render_all(
+        &self,
+        _archive: &Archive,
+        links: &[ArticleLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let per = self.config.paginate_titles;
+        let total = links.len().div_ceil(per).max(1);
+        let path_of = |n: usize| {
+            if n == 1 {
+                "all/index.html".to_owned()
+            } else {
+                format!("all/{n}.html")
+            }
+        };
+        (1..=total).into_par_iter().try_for_each(|n| {
+            let path = path_of(n);
+            let page = PageCtx::new(&path, &self.config.base_url);
+            let mut groups: Vec<MonthGroup> = Vec::new();
+            for link in &links[(n - 1) * per..(n * per).min(links.len())] {
+                let month = link
+                    .date
+                    .as_ref()
+                    .map(|d| format!("{:04}-{:02}", d.year, d.month))
+                    .unwrap_or_default();
+                match groups.last_mut() {
+                    Some(g) if g.month == month => g.articles.push(link),
+                    _ => groups.push(MonthGroup {
+                        month,
+                        articles: vec![link],
+                    }),
+                }
+            }
+            let mut ctx = Context::new();
+            ctx.insert("groups", &groups);
+            ctx.insert("pagination", &Pagination::new(n, total, &path_of));
+            ctx.insert("total_articles", &links.len());
+            sink.put(&path, &self.render_with("all.html", &page, ctx)?)
+        })?;
+        Ok(total)
+    }
+
+    pub(super) fn render_topics(
+        &self,
+        archive: &Archive,
+        links: &[ArticleLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let groups: Vec<GroupLink> = archive.topics.iter().map(GroupLink::of).collect();
+        let mut files = self.render_groups("topics", "topics", &groups, sink)?;
+        for t in &archive.topics {
+            files += self.render_list(
+                links,
+                &ListPage {
+                    kind: "topic",
+                    zh: t.zh.clone(),
+                    en: t.en.clone(),
+                    dir: t.dir.clone(),
+                    entries: &t.entries,
+                    roles: Vec::new(),
+                    breadcrumbs: vec![self.crumb("topics", "topics/index.html")],
+                },
+                sink,
+            )?;
+        }
+        Ok(files)
+    }
+
+    pub(super) fn render_sources(
+        &self,
+        archive: &Archive,
+        links: &[ArticleLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let groups: Vec<GroupLink> = archive.sources.iter().map(GroupLink::of).collect();
+        let mut files = self.render_groups("sources", "sources", &groups, sink)?;
+        for s in &archive.sources {
+            files += self.render_list(
+                links,
+                &ListPage {
+                    kind: "source",
+                    zh: s.zh.clone(),
+                    en: s.en.clone(),
+                    dir: s.dir.clone(),
+                    entries: &s.entries,
+                    roles: Vec::new(),
+                    breadcrumbs: vec![self.crumb("sources", "sources/index.html")],
+                },
+                sink,
+            )?;
+        }
+        Ok(files)
+    }
+
+    pub(super) fn render_people(
+        &self,
+        archive: &Archive,
+        links: &[ArticleLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let groups: Vec<GroupLink> = archive.people.iter().map(GroupLink::person).collect();
+        let mut files = self.render_groups("people", "people", &groups, sink)?;
+        for p in &archive.people {
+            let mut entries: Vec<usize> = p
+                .roles
+                .iter()
+                .flat_map(|(_, l)| l.iter().copied())
+                .collect();
+            entries.sort_unstable();
+            entries.dedup();
+            let roles = p
+                .roles
+                .iter()
+                .map(|(r, l)| RoleCount {
+                    role: r.label_key(),
+                    count: l.len(),
+                })
+                .collect();
+            files += self.render_list(
+                links,
+                &ListPage {
+                    kind: "person",
+                    zh: p.name.clone(),
+                    en: p.name.clone(),
+                    dir: p.dir.clone(),
+                    entries: &entries,
+                    roles,
+                    breadcrumbs: vec![self.crumb("people", "people/index.html")],
+                },
+                sink,
+            )?;
+        }
+        Ok(files)
+    }
+
+    /// Archive root, years, months and the undated page.
+    pub(super) fn render_dates(
+        &self,
+        archive: &Archive,
+        links: &[ArticleLink],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let mut files = self.render_archive(archive, sink)?;
+        for m in &archive.months {
+            files += self.render_list(
+                links,
+                &ListPage {
+                    kind: "month",
+                    zh: format!("{}年{}月", m.year, m.month),
+                    en: format!("{:04}-{:02}", m.year, m.month),
+                    dir: m.dir(),
+                    entries: &m.entries,
+                    roles: Vec::new(),
+                    breadcrumbs: vec![
+                        self.crumb("archive", "archive/index.html"),
+                        Crumb {
+                            zh: format!("{}年", m.year),
+                            en: m.year.to_string(),
+                            path: format!("{:04}/index.html", m.year),
+                        },
+                    ],
+                },
+                sink,
+            )?;
+        }
+        files += self.render_list(
+            links,
+            &ListPage {
+                kind: "undated",
+                zh: self
+                    .labels
+                    .get("undated", UiLanguage::Zh)
+                    .unwrap_or("")
+                    .to_owned(),
+                en: self
+                    .labels
+                    .get("undated", UiLanguage::En)
+                    .unwrap_or("")
+                    .to_owned(),
+                dir: "undated".into(),
+                entries: &archive.undated,
+                roles: Vec::new(),
+                breadcrumbs: vec![self.crumb("archive", "archive/index.html")],
+            },
+            sink,
+        )?;
+        Ok(files)
+    }
+}
