@@ -140,10 +140,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     let topic_map =
         TopicMap::new(config.topic_defaults, &config.topics).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let translation_pairs = read_translations(root)?;
     let link_opts = LinkOptions {
         tz: config.tz,
         topics: &topic_map,
         matcher: UrlMatcher::new(&config.ignore_query_params),
+        translation_pairs: &translation_pairs,
     };
     let (archive, link_diags) = link::link(items, &link_opts);
     diagnostics.extend(link_diags);
@@ -183,6 +185,23 @@ fn read_config(root: &Path) -> Result<SiteConfig> {
         );
     }
     SiteConfig::from_file(&path)
+}
+
+/// `translations.toml` beside site.toml: `"source URL" = "source URL"` lines.
+fn read_translations(root: &Path) -> Result<Vec<(String, String)>> {
+    let path = root.join("translations.toml");
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let table: std::collections::BTreeMap<String, String> = toml::from_str(&text).with_context(|| {
+        format!(
+            "invalid `{}`: write one `\"source URL\" = \"source URL of its translation\"` per line",
+            path.display()
+        )
+    })?;
+    Ok(table.into_iter().collect())
 }
 
 /// Cleans one article; a panic in a dependency on hostile input skips the

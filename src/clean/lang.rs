@@ -2,8 +2,9 @@
 //!
 //! Chinese, Japanese and Korean are told apart by script; Latin-script text
 //! by the most frequent function words of a few languages (English when none
-//! stands out). Simplified and Traditional Chinese are not yet told apart:
-//! Chinese is reported as `zh-Hans`.
+//! stands out). Simplified and Traditional Chinese are told apart with the
+//! zhconv crate's conversion tables (MediaWiki and OpenCC): the variant whose
+//! table would change fewer characters is the one the text is written in.
 
 /// Detects the language of `text`, as a BCP 47 tag.
 pub fn detect(text: &str) -> &'static str {
@@ -27,7 +28,11 @@ pub fn detect(text: &str) -> &'static str {
     }
     // A Han character carries about as much as a short Latin word.
     if han > 0 && han * 4 >= latin {
-        return "zh-Hans";
+        return if zhconv::is_hans_confidence(text) >= 0.5 {
+            "zh-Hans"
+        } else {
+            "zh-Hant"
+        };
     }
     if latin == 0 {
         return "und";
@@ -110,6 +115,22 @@ mod tests {
         assert_eq!(
             detect(
                 "北约秘书长斯托尔滕贝格（Jens Stoltenberg）27日与中国外交部长王毅举行了在线会晤"
+            ),
+            "zh-Hans"
+        );
+    }
+
+    #[test]
+    fn traditional_chinese_is_told_from_simplified() {
+        assert_eq!(
+            detect(
+                "北約秘書長斯托爾滕貝格與中國外交部長王毅舉行了線上會晤，對中國核武庫擴張表示擔憂。"
+            ),
+            "zh-Hant"
+        );
+        assert_eq!(
+            detect(
+                "北约秘书长斯托尔滕贝格与中国外交部长王毅举行了在线会晤，对中国核武库扩张表示担忧。"
             ),
             "zh-Hans"
         );

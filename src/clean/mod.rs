@@ -8,6 +8,7 @@
 
 pub mod byline;
 mod figures;
+pub mod glosses;
 pub mod highlight;
 pub mod lang;
 mod policy;
@@ -48,6 +49,19 @@ pub struct CleanBody {
     pub lang: String,
     /// Number of figures in the body.
     pub figures: usize,
+    /// In-text glosses (`斯托尔滕贝格（Jens Stoltenberg）`), in order, unique.
+    pub glosses: Vec<glosses::Gloss>,
+    /// The body in the other Chinese script, for Chinese articles.
+    pub alt_script: Option<AltScript>,
+}
+
+/// A Chinese body converted to the other script (Simplified ⇄ Traditional).
+#[derive(Debug, Clone, Default)]
+pub struct AltScript {
+    /// `zh-Hant` for a Simplified article, `zh-Hans` for a Traditional one.
+    pub lang: String,
+    pub body: Body,
+    pub title: String,
 }
 
 /// What cleaning needs besides the article.
@@ -87,6 +101,28 @@ pub fn clean(article: &Article, opts: &CleanOptions) -> CleanBody {
     )
 }
 
+/// The other Chinese script of `lang`, and zhconv's name for it.
+fn other_script(lang: &str) -> Option<(&'static str, zhconv::Variant)> {
+    match lang {
+        "zh-Hant" | "zh-TW" | "zh-HK" => Some(("zh-Hans", zhconv::Variant::ZhHans)),
+        l if l.starts_with("zh") => Some(("zh-Hant", zhconv::Variant::ZhHant)),
+        _ => None,
+    }
+}
+
+/// Converts every text node (never an attribute or URL) to `variant`.
+fn convert_texts(nodes: &mut [Node], variant: zhconv::Variant) {
+    for n in nodes {
+        match n {
+            Node::Text(t) => *t = zhconv::zhconv(t, variant),
+            Node::Element(e) if e.tag != "pre" && e.tag != "code" => {
+                convert_texts(&mut e.children, variant)
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Cleans an HTML body with default options; `base` resolves relative URLs,
 /// `declared_lang` wins over detection, `title` helps detection.
 pub fn clean_html(
@@ -119,7 +155,28 @@ fn clean_with(
             lang::detect(&sample).to_owned()
         }
     };
+    let mut found: Vec<glosses::Gloss> = Vec::new();
+    let mut alt_script = None;
+    if lang.starts_with("zh") {
+        for g in text.lines().flat_map(glosses::glosses_in) {
+            if !found.contains(&g) {
+                found.push(g);
+            }
+        }
+        glosses::mark_english(&mut nodes);
+        if let Some((alt_lang, variant)) = other_script(&lang) {
+            let mut alt = nodes.clone();
+            convert_texts(&mut alt, variant);
+            alt_script = Some(AltScript {
+                lang: alt_lang.to_owned(),
+                body: serialize::to_body(&alt),
+                title: zhconv::zhconv(title, variant),
+            });
+        }
+    }
     CleanBody {
+        glosses: found,
+        alt_script,
         summary: opening_text(&nodes, 200),
         body: serialize::to_body(&nodes),
         figures: nodes

@@ -179,6 +179,7 @@ fn is_written(tag: &str, attr: &str) -> bool {
     matches!(
         (tag, attr),
         ("a", "href")
+            | ("span", "lang")
             | ("img", "src" | "alt" | "width" | "height")
             | ("ol", "start")
             | ("td" | "th", "colspan" | "rowspan")

@@ -26,7 +26,27 @@ enum Flow {
 pub fn restructure(nodes: Vec<Node>) -> Vec<Node> {
     let mut out = flow(nodes, Flow::Block);
     demote_headings(&mut out);
+    merge_texts(&mut out);
     out
+}
+
+/// Joins neighbouring text nodes (left apart by unwrapped spans), so that a
+/// sentence is one node again.
+fn merge_texts(nodes: &mut Vec<Node>) {
+    let old = std::mem::take(nodes);
+    for node in old {
+        match node {
+            Node::Text(t) => match nodes.last_mut() {
+                Some(Node::Text(prev)) => prev.push_str(&t),
+                _ => nodes.push(Node::Text(t)),
+            },
+            Node::Element(mut e) => {
+                merge_texts(&mut e.children);
+                nodes.push(Node::Element(e));
+            }
+            other => nodes.push(other),
+        }
+    }
 }
 
 fn is_block_tag(tag: &str) -> bool {

@@ -47,6 +47,7 @@ fn run(items: Vec<(Article, CleanBody)>, tz: Tz) -> (Archive, Vec<Diagnostic>) {
             tz,
             topics: &map,
             matcher: UrlMatcher::default(),
+            translation_pairs: &[],
         },
     )
 }

@@ -5,10 +5,12 @@
 //!
 //! Relations are indexes into [`Archive::entries`], never references.
 
+pub mod glossary;
 mod groups;
 mod nav;
 pub mod paths;
 pub mod topics;
+pub mod translations;
 pub mod url_key;
 
 use std::collections::{BTreeMap, HashMap};
@@ -46,6 +48,10 @@ pub struct Entry {
     pub topic_older: Option<usize>,
     /// "More on this topic", best first.
     pub more: Vec<usize>,
+    /// Glossary terms this article glosses (indexes into `Archive::glossary`).
+    pub terms: Vec<usize>,
+    /// The article's translation, if it has one.
+    pub translation: Option<translations::Translation>,
 }
 
 /// The whole archive, newest first, undated last.
@@ -67,6 +73,10 @@ pub struct Archive {
     pub undated: Vec<usize>,
     /// Local images: content-relative path → output path.
     pub assets: BTreeMap<String, String>,
+    /// The bilingual glossary, by English form.
+    pub glossary: Vec<glossary::Term>,
+    /// Automatic translation pairs, used or only suggested.
+    pub suggestions: Vec<translations::Suggestion>,
 }
 
 impl Archive {
@@ -90,6 +100,8 @@ pub struct LinkOptions<'a> {
     pub tz: Tz,
     pub topics: &'a TopicMap,
     pub matcher: UrlMatcher,
+    /// Source URL pairs from `translations.toml`.
+    pub translation_pairs: &'a [(String, String)],
 }
 
 /// Links cleaned articles into an archive; duplicates become diagnostics.
@@ -131,6 +143,8 @@ pub fn link(items: Vec<(Article, CleanBody)>, opts: &LinkOptions) -> (Archive, V
             topic_newer: None,
             topic_older: None,
             more: Vec::new(),
+            terms: Vec::new(),
+            translation: None,
         })
         .collect();
     let by_url = entries
@@ -146,6 +160,9 @@ pub fn link(items: Vec<(Article, CleanBody)>, opts: &LinkOptions) -> (Archive, V
     };
     groups::build_groups(&mut archive, opts);
     nav::build_navigation(&mut archive);
+    glossary::build_glossary(&mut archive);
+    let mut diagnostics = diagnostics;
+    diagnostics.extend(translations::pair(&mut archive, opts.translation_pairs));
     (archive, diagnostics)
 }
 

@@ -5,9 +5,10 @@
 use serde::Serialize;
 
 use super::context::{ArticleLink, DateCtx, GroupLink};
-use crate::clean::serialize::{external_link, push_attr};
+use crate::clean::serialize::{Body, external_link, push_attr};
 use crate::config::SiteConfig;
 use crate::link::Archive;
+use crate::link::translations::PairSource;
 
 /// `article` on an article page.
 #[derive(Debug, Serialize)]
@@ -32,6 +33,45 @@ pub struct ArticleCtx<'a> {
     pub topic_newer: Option<&'a ArticleLink<'a>>,
     pub topic_older: Option<&'a ArticleLink<'a>>,
     pub more: Vec<&'a ArticleLink<'a>>,
+    /// Glossary terms this article glosses.
+    pub terms: Vec<TermLink<'a>>,
+    /// The translation, and the parallel reading page of the pair.
+    pub translation: Option<TranslationCtx<'a>>,
+    /// The body in the other Chinese script (Chinese articles).
+    pub alt_script: Option<AltScriptCtx<'a>>,
+}
+
+/// A glossary term as an article lists it.
+#[derive(Debug, Serialize)]
+pub struct TermLink<'a> {
+    pub zh: &'a str,
+    pub en: &'a str,
+    pub path: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TranslationCtx<'a> {
+    pub article: &'a ArticleLink<'a>,
+    /// Interface label key: `english_version` or `chinese_version`.
+    pub label: &'static str,
+    /// The pair's parallel reading page.
+    pub parallel: String,
+    /// `key`, `file` or `automatic`.
+    pub source: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AltScriptCtx<'a> {
+    /// The article's own script (`zh-Hans`) and the other one (`zh-Hant`).
+    pub own: &'a str,
+    pub lang: &'a str,
+    pub title: &'a str,
+    pub body: String,
+}
+
+/// The parallel reading page of a pair: beside the Chinese article.
+pub fn parallel_path(zh_path: &str) -> String {
+    format!("{}.parallel.html", zh_path.trim_end_matches(".html"))
 }
 
 /// One step of the breadcrumbs: a label (text, or an interface label key)
@@ -82,27 +122,14 @@ pub fn article_ctx<'a>(
     let e = &archive.entries[i];
     let root = super::context::root_of(&e.path);
     let link = |j: usize| &links[j];
-    let body = e.body.body.render(
-        &|href| match archive.resolve(href) {
-            Some(j) if j != i => internal_link(&root, &archive.entries[j].path),
-            _ => external_link(href),
-        },
-        &|asset| {
-            let out = archive
-                .assets
-                .get(asset)
-                .map(String::as_str)
-                .unwrap_or(asset);
-            html_escape::encode_double_quoted_attribute(&format!("{root}{out}")).into_owned()
-        },
-    );
+    let body = render_body(archive, i, &e.body.body, &root);
     let topics: Vec<GroupLink> = e
         .topics
         .iter()
         .map(|&t| GroupLink::of(&archive.topics[t]))
         .collect();
     let month = e.article.date.map(|d| {
-        let dc = DateCtx::new(d, tz);
+        let dc = DateCtx::new(d, tz, config.default_language);
         Crumb {
             zh: format!("{}年{}月", dc.year, dc.month),
             en: format!("{:04}-{:02}", dc.year, dc.month),
@@ -134,7 +161,62 @@ pub fn article_ctx<'a>(
         topic_newer: e.topic_newer.map(link),
         topic_older: e.topic_older.map(link),
         more: e.more.iter().map(|&j| link(j)).collect(),
+        terms: e
+            .terms
+            .iter()
+            .map(|&t| {
+                let term = &archive.glossary[t];
+                TermLink {
+                    zh: term.main_zh(),
+                    en: term.main_en(),
+                    path: &term.path,
+                }
+            })
+            .collect(),
+        translation: e.translation.map(|t| {
+            let other = &archive.entries[t.other];
+            let other_is_zh = other.body.lang.starts_with("zh");
+            TranslationCtx {
+                article: link(t.other),
+                label: if other_is_zh {
+                    "chinese_version"
+                } else {
+                    "english_version"
+                },
+                parallel: parallel_path(if other_is_zh { &other.path } else { &e.path }),
+                source: match t.source {
+                    PairSource::Key => "key",
+                    PairSource::File => "file",
+                    PairSource::Automatic => "automatic",
+                },
+            }
+        }),
+        alt_script: e.body.alt_script.as_ref().map(|alt| AltScriptCtx {
+            own: &e.body.lang,
+            lang: &alt.lang,
+            title: &alt.title,
+            body: render_body(archive, i, &alt.body, &root),
+        }),
     }
+}
+
+/// Fills a body's holes: links to archive articles become relative links to
+/// their pages, others stay external; local images point into `media/`.
+pub fn render_body(archive: &Archive, i: usize, body: &Body, root: &str) -> String {
+    body.render(
+        &|href| match archive.resolve(href) {
+            Some(j) if j != i => internal_link(root, &archive.entries[j].path),
+            _ => external_link(href),
+        },
+        &|asset| {
+            let out = archive
+                .assets
+                .get(asset)
+                .map(String::as_str)
+                .unwrap_or(asset);
+            html_escape::encode_double_quoted_attribute(&format!("{root}{out}")).into_owned()
+        },
+    )
 }
 
 fn internal_link(root: &str, path: &str) -> String {

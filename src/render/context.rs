@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::config::{Bilingual, SiteConfig};
+use crate::config::{Bilingual, SiteConfig, UiLanguage};
 use crate::link::{Archive, Group, Person};
 
 /// `site`: the same on every page.
@@ -71,25 +71,50 @@ pub fn root_of(path: &str) -> String {
 /// A publication time in the site's timezone.
 #[derive(Debug, Serialize, Clone)]
 pub struct DateCtx {
-    /// RFC 3339 with the site's offset, for `<time datetime>`.
+    /// RFC 3339 with the site's offset, for `<time datetime>` (and for the
+    /// script that re-formats dates in the reader's interface language).
     pub iso: String,
-    /// `2021-09-29 03:36`.
+    /// `2021-09-29 03:36`: language-neutral, for citing.
     pub display: String,
     /// `2021-09-29`.
     pub day: String,
+    /// `2021年9月29日 03:36` / `29 Sep 2021, 03:36`, in the default language.
+    pub long: String,
+    /// `2021年9月29日` / `29 Sep 2021`, in the default language.
+    pub short: String,
+    /// UTC offset of the site's timezone at that moment, `+08:00`.
+    pub offset: String,
     pub year: i32,
     pub month: u32,
 }
 
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 impl DateCtx {
-    pub fn new(date: DateTime<Utc>, tz: Tz) -> Self {
+    pub fn new(date: DateTime<Utc>, tz: Tz, ui: UiLanguage) -> Self {
+        use chrono::{Datelike, Timelike};
         let local = date.with_timezone(&tz);
+        let (y, m, d) = (local.year(), local.month(), local.day());
+        let hm = format!("{:02}:{:02}", local.hour(), local.minute());
+        let short = match ui {
+            UiLanguage::Zh => format!("{y}年{m}月{d}日"),
+            UiLanguage::En => format!("{d} {} {y}", MONTHS[m as usize - 1]),
+        };
+        let long = match ui {
+            UiLanguage::Zh => format!("{short} {hm}"),
+            UiLanguage::En => format!("{short}, {hm}"),
+        };
         DateCtx {
             iso: local.to_rfc3339(),
             display: local.format("%Y-%m-%d %H:%M").to_string(),
             day: local.format("%Y-%m-%d").to_string(),
-            year: chrono::Datelike::year(&local),
-            month: chrono::Datelike::month(&local),
+            offset: local.format("%:z").to_string(),
+            long,
+            short,
+            year: y,
+            month: m,
         }
     }
 }
@@ -140,12 +165,12 @@ pub struct ArticleLink<'a> {
 }
 
 impl<'a> ArticleLink<'a> {
-    pub fn new(archive: &'a Archive, i: usize, tz: Tz) -> Self {
+    pub fn new(archive: &'a Archive, i: usize, tz: Tz, ui: UiLanguage) -> Self {
         let e = &archive.entries[i];
         ArticleLink {
             path: &e.path,
             title: &e.article.title,
-            date: e.article.date.map(|d| DateCtx::new(d, tz)),
+            date: e.article.date.map(|d| DateCtx::new(d, tz, ui)),
             lang: &e.body.lang,
             source_host: e.source.map(|s| archive.sources[s].en.as_str()),
             topic: e.topics.first().map(|&t| GroupLink::of(&archive.topics[t])),
@@ -239,9 +264,15 @@ mod tests {
     #[test]
     fn dates_show_in_the_site_timezone() {
         let d = DateTime::from_timestamp_millis(1632857761000).unwrap();
-        let c = DateCtx::new(d, chrono_tz::Asia::Shanghai);
+        let c = DateCtx::new(d, chrono_tz::Asia::Shanghai, UiLanguage::Zh);
         assert_eq!(c.display, "2021-09-29 03:36");
         assert_eq!(c.iso, "2021-09-29T03:36:01+08:00");
+        assert_eq!(c.long, "2021年9月29日 03:36");
+        assert_eq!(c.short, "2021年9月29日");
+        assert_eq!(c.offset, "+08:00");
+        let e = DateCtx::new(d, chrono_tz::Asia::Shanghai, UiLanguage::En);
+        assert_eq!(e.long, "29 Sep 2021, 03:36");
+        assert_eq!(e.short, "29 Sep 2021");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::article::Crumb;
+use super::bilingual::LanguageLink;
 use super::chart::{self, Bar};
 use super::context::{ArticleLink, GroupLink, PageCtx, Pagination};
 use crate::link::Archive;
@@ -25,6 +26,8 @@ pub struct ListPage<'a> {
     /// Person pages: how many articles per role.
     pub roles: Vec<RoleCount>,
     pub breadcrumbs: Vec<Crumb>,
+    /// Language filter links (topic pages in more than one language).
+    pub languages: Vec<LanguageLink>,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -43,6 +46,7 @@ struct ListCtx<'a> {
     articles: Vec<&'a ArticleLink<'a>>,
     roles: &'a [RoleCount],
     breadcrumbs: &'a [Crumb],
+    languages: &'a [LanguageLink],
 }
 
 /// Output path of page `n` of a list in `dir`.
@@ -113,6 +117,7 @@ impl Renderer<'_> {
                 articles,
                 roles: &list.roles,
                 breadcrumbs: &list.breadcrumbs,
+                languages: &list.languages,
             };
             let pagination = Pagination::new(n, total, &|k| page_path(&list.dir, k));
             let mut tctx = tera::Context::new();

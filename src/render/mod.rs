@@ -1,7 +1,9 @@
 //! Render stage: Tera templates over typed contexts, for every page of the
 //! site, handed to the write stage's [`Sink`] as they are made.
 
+pub mod align;
 pub mod article;
+pub mod bilingual;
 pub mod chart;
 pub mod context;
 pub mod labels;
@@ -88,7 +90,7 @@ impl<'a> Renderer<'a> {
         // Every article as other pages link to it, made once.
         let links: Vec<ArticleLink> = (0..archive.entries.len())
             .into_par_iter()
-            .map(|i| ArticleLink::new(archive, i, self.config.tz))
+            .map(|i| ArticleLink::new(archive, i, self.config.tz, self.config.default_language))
             .collect();
         let links = &links;
         let mut files = self.render_articles(archive, links, sink)?;
@@ -98,6 +100,10 @@ impl<'a> Renderer<'a> {
         files += self.render_sources(archive, links, sink)?;
         files += self.render_people(archive, links, sink)?;
         files += self.render_dates(archive, links, sink)?;
+        files += self.render_languages(archive, links, sink)?;
+        files += self.render_glossary(archive, links, sink)?;
+        files += self.render_parallel(archive, links, sink)?;
+        files += self.write_i18n_js(sink)?;
         let page = PageCtx::new("404.html", &self.config.base_url);
         sink.put(
             "404.html",

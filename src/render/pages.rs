@@ -31,6 +31,8 @@ impl Renderer<'_> {
             }
         };
         let topics: Vec<GroupLink> = archive.topics.iter().take(12).map(GroupLink::of).collect();
+        let all: Vec<usize> = (0..links.len()).collect();
+        let languages = self.language_links(archive, &all, "languages");
         (1..=total).into_par_iter().try_for_each(|n| {
             let path = path_of(n);
             let page = PageCtx::new(&path, &self.config.base_url);
@@ -42,6 +44,7 @@ impl Renderer<'_> {
             ctx.insert("pagination", &Pagination::new(n, total, &path_of));
             ctx.insert("total_articles", &links.len());
             ctx.insert("topics", &topics);
+            ctx.insert("languages", &languages);
             sink.put(&path, &self.render_with("index.html", &page, ctx)?)
         })?;
         Ok(total)
@@ -99,6 +102,43 @@ impl Renderer<'_> {
         let groups: Vec<GroupLink> = archive.topics.iter().map(GroupLink::of).collect();
         let mut files = self.render_groups("topics", "topics", &groups, sink)?;
         for t in &archive.topics {
+            // A topic in several languages gets a page per language too.
+            let languages = self.language_links(archive, &t.entries, &t.dir);
+            let languages = if languages.len() > 1 {
+                languages
+            } else {
+                Vec::new()
+            };
+            let topic_crumb = Crumb {
+                zh: t.zh.clone(),
+                en: t.en.clone(),
+                path: format!("{}/index.html", t.dir),
+            };
+            for l in &languages {
+                let entries: Vec<usize> = t
+                    .entries
+                    .iter()
+                    .copied()
+                    .filter(|&i| archive.entries[i].body.lang == l.tag)
+                    .collect();
+                files += self.render_list(
+                    links,
+                    &ListPage {
+                        kind: "topic",
+                        zh: format!("{} · {}", t.zh, l.zh),
+                        en: format!("{} · {}", t.en, l.en),
+                        dir: l.path.trim_end_matches("/index.html").to_owned(),
+                        entries: &entries,
+                        roles: Vec::new(),
+                        breadcrumbs: vec![
+                            self.crumb("topics", "topics/index.html"),
+                            topic_crumb.clone(),
+                        ],
+                        languages: languages.clone(),
+                    },
+                    sink,
+                )?;
+            }
             files += self.render_list(
                 links,
                 &ListPage {
@@ -109,6 +149,7 @@ impl Renderer<'_> {
                     entries: &t.entries,
                     roles: Vec::new(),
                     breadcrumbs: vec![self.crumb("topics", "topics/index.html")],
+                    languages,
                 },
                 sink,
             )?;
@@ -135,6 +176,7 @@ impl Renderer<'_> {
                     entries: &s.entries,
                     roles: Vec::new(),
                     breadcrumbs: vec![self.crumb("sources", "sources/index.html")],
+                    languages: Vec::new(),
                 },
                 sink,
             )?;
@@ -176,6 +218,7 @@ impl Renderer<'_> {
                     entries: &entries,
                     roles,
                     breadcrumbs: vec![self.crumb("people", "people/index.html")],
+                    languages: Vec::new(),
                 },
                 sink,
             )?;
@@ -209,6 +252,7 @@ impl Renderer<'_> {
                             path: format!("{:04}/index.html", m.year),
                         },
                     ],
+                    languages: Vec::new(),
                 },
                 sink,
             )?;
@@ -231,6 +275,7 @@ impl Renderer<'_> {
                 entries: &archive.undated,
                 roles: Vec::new(),
                 breadcrumbs: vec![self.crumb("archive", "archive/index.html")],
+                languages: Vec::new(),
             },
             sink,
         )?;

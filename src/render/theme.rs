@@ -21,6 +21,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("list.html", include_str!("../../templates/list.html")),
     ("groups.html", include_str!("../../templates/groups.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "glossary.html",
+        include_str!("../../templates/glossary.html"),
+    ),
+    (
+        "languages.html",
+        include_str!("../../templates/languages.html"),
+    ),
+    (
+        "parallel.html",
+        include_str!("../../templates/parallel.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
 ];
 
@@ -28,7 +40,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const LABELS: &str = include_str!("../../templates/i18n.toml");
 
 /// Built-in static files, by path under `static/`.
-pub const STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+pub const STATIC: &[(&str, &[u8])] = &[
+    ("duben.js", include_bytes!("../../static/duben.js")),
+    ("style.css", include_bytes!("../../static/style.css")),
+];
 
 /// The theme a site is rendered with: built-ins plus the site's overrides.
 #[derive(Debug, Default)]

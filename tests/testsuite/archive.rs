@@ -65,7 +65,7 @@ fn topic_person_and_source_pages_list_their_articles() {
     assert_eq!(text_of(&topic, "h1"), "军事外交 Military & Diplomacy");
     assert_eq!(count(&topic, "li.card"), 3);
     let topics = site.read("topics/index.html");
-    assert!(topics.contains(r#"<a href="../topics/military-diplomacy/index.html"><span lang="zh-Hans">军事外交</span> <span class="alt" lang="en">Military &amp; Diplomacy</span></a> <span class="count">3</span>"#), "{topics}");
+    assert!(topics.contains(r#"<a href="../topics/military-diplomacy/index.html"><span class="bi"><span class="bi-zh" lang="zh-Hans">军事外交</span> <span class="bi-en" lang="en">Military &amp; Diplomacy</span></span></a> <span class="count">3</span>"#), "{topics}");
     let person = site.read("people/jia-yuan/index.html");
     assert_eq!(text_of(&person, "h1"), "嘉远");
     assert_eq!(count(&person, "li.card"), 2);
@@ -76,7 +76,9 @@ fn topic_person_and_source_pages_list_their_articles() {
     let source = site.read("sources/rfa-org/index.html");
     assert_eq!(text_of(&source, "h1"), "rfa.org");
     assert!(
-        source.contains(r#"5 <span data-i18n="articles_count">篇文章</span>"#),
+        source.contains(
+            r#"<span data-count="5">5</span> <span data-i18n="articles_count">篇文章</span>"#
+        ),
         "{source}"
     );
 }

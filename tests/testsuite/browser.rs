@@ -224,7 +224,11 @@ fn home_and_seed_article_read_cleanly_over_file_urls() {
         "caption not visible: {caption}"
     );
     assert_eq!(
-        seed.eval("document.querySelector('time').textContent"),
+        seed.eval("document.querySelector('.article-header time').textContent"),
+        "2021年9月29日 03:36"
+    );
+    assert_eq!(
+        seed.eval("document.querySelector('.article-header .stamp').textContent"),
         "2021-09-29 03:36"
     );
     assert_eq!(

@@ -9,7 +9,8 @@ fn the_fixture_site_has_exactly_the_expected_files() {
     assert_eq!(report.articles, 12);
     assert_eq!(report.skipped(), 0);
     let expected = "
-        .duben-output .nojekyll 404.html index.html page/2.html page/3.html page/4.html style.css syntax.css
+        .duben-output .nojekyll 404.html index.html page/2.html page/3.html page/4.html
+        style.css syntax.css duben.js i18n.js
         all/index.html all/2.html all/3.html archive/index.html
         2020/index.html 2020/04/index.html 2020/04/zzj-04232020160345.html
         2020/07/index.html 2020/07/5507442.html 2020/07/chinese-news-53459497.html
@@ -20,6 +21,10 @@ fn the_fixture_site_has_exactly_the_expected_files() {
         2021/09/index.html 2021/09/10-09272021144747.html 2021/09/cl-09282021124357.html 2021/09/notes.html
         2021/10/index.html 2021/10/about-duben.html
         undated/index.html undated/undated-note.html
+        glossary/index.html glossary/jens-stoltenberg/index.html glossary/nato/index.html
+        glossary/stephen-young/index.html
+        languages/index.html languages/en/index.html languages/zh-hans/index.html
+        languages/zh-hans/page-2.html languages/zh-hans/page-3.html languages/zh-hans/page-4.html
         people/index.html people/page-2.html people/cai-ling/index.html people/hong-wei/index.html
         people/hu-li-yi/index.html people/jia-yuan/index.html people/qiao-long/index.html
         people/rui-zhe/index.html people/she-ying-bu/index.html people/the-editors/index.html
@@ -71,8 +76,9 @@ fn the_seed_article_page_shows_what_a_reader_needs() {
     let page = site.read("2021/09/cl-09282021124357.html");
     assert_eq!(count(&page, "h1"), 1);
     assert_eq!(text_of(&page, "h1"), "北约担忧中国核武扩张 呼吁展开对话");
-    assert_eq!(text_of(&page, "article header time"), "2021-09-29 03:36");
-    assert!(page.contains(r#"<time datetime="2021-09-29T03:36:01+08:00">"#));
+    assert_eq!(text_of(&page, "article header time"), "2021年9月29日 03:36");
+    assert_eq!(text_of(&page, "article header .stamp"), "2021-09-29 03:36");
+    assert!(page.contains(r#"<time datetime="2021-09-29T03:36:01+08:00" data-fmt="long">"#));
     assert!(page.contains(
         r#"href="https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/cl-09282021124357.html""#
     ));
@@ -108,7 +114,7 @@ fn the_seed_article_page_shows_what_a_reader_needs() {
     assert!(page.contains(reporter), "structured byline");
     assert!(!body.contains("网编"), "byline still in the body");
     assert!(page.contains(r#"<html lang="zh-Hans""#));
-    assert!(page.contains(r#"<div class="article-body" lang="zh-Hans">"#));
+    assert!(page.contains(r#"<div class="article-body" lang="zh-Hans" data-script-swap="body">"#));
 }
 
 #[test]
@@ -123,14 +129,32 @@ fn nothing_from_content_reaches_the_output_unsanitized() {
         let body = inner_html(&page, ".article-body").to_ascii_lowercase();
         let body = body
             .replace(" class=\"external\"", "")
-            .replace(" class=\"internal\"", "");
+            .replace(" class=\"internal\"", "")
+            .replace("<span lang=\"en\">", "");
         if !body.contains("hl-code") {
             for bad in ["<span", " id=", " class=", "<div"] {
                 assert!(!body.contains(bad), "{f}: {bad} in the article body");
             }
         }
-        for bad in ["<script", "style=", "javascript:", "<iframe"] {
+        for bad in ["style=", "javascript:", "<iframe"] {
             assert!(!page.to_ascii_lowercase().contains(bad), "{f}: {bad}");
+        }
+        // The only scripts are duben's own: two files and the snippet that
+        // applies the reader's language before the page paints.
+        let doc = scraper::Html::parse_document(&page);
+        for script in doc.select(&scraper::Selector::parse("script").unwrap()) {
+            match script.value().attr("src") {
+                Some(src) => assert!(
+                    src.ends_with("i18n.js") || src.ends_with("duben.js"),
+                    "{f}: {src}"
+                ),
+                None => assert!(
+                    script
+                        .inner_html()
+                        .starts_with("try{var u=localStorage.getItem(\"duben-ui\")"),
+                    "{f}"
+                ),
+            }
         }
         let doc = scraper::Html::parse_document(&page);
         for el in doc.select(&scraper::Selector::parse("*").unwrap()) {

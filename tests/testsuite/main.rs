@@ -8,5 +8,6 @@ mod build_site;
 mod captions;
 mod cli;
 mod common;
+mod languages;
 mod safe_write;
 mod seed;

@@ -1,0 +1,253 @@
+//! Link stage: the bilingual glossary.
+//!
+//! Every in-text gloss of the archive (`斯托尔滕贝格（Jens Stoltenberg）`) is a
+//! pair of forms. Pairs that share a form are one term: the same English with
+//! different transliterations (`斯托尔滕贝格`, `斯托尔滕伯格`), or the same
+//! Chinese with different English (`NATO`, `North Atlantic Treaty
+//! Organization`). A term lists every article that uses any of its forms,
+//! glossed or not; English forms match case-insensitively on word boundaries.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
+
+use super::Archive;
+use super::paths::{make_slug, unique_paths};
+
+/// One glossary term.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Chinese forms, most used first, with how often each was glossed.
+    pub zh: Vec<(String, usize)>,
+    /// English forms, most used first.
+    pub en: Vec<(String, usize)>,
+    /// How many glosses name this term.
+    pub uses: usize,
+    /// Articles that use any form, newest first.
+    pub articles: Vec<usize>,
+    /// Output path of the term's page (`glossary/jens-stoltenberg/index.html`).
+    pub path: String,
+    /// Pinyin of the main Chinese form, for sorting.
+    pub pinyin: String,
+}
+
+impl Term {
+    pub fn main_zh(&self) -> &str {
+        self.zh.first().map(|(s, _)| s.as_str()).unwrap_or("")
+    }
+
+    pub fn main_en(&self) -> &str {
+        self.en.first().map(|(s, _)| s.as_str()).unwrap_or("")
+    }
+}
+
+/// Normalized English key: lower case, single spaces.
+fn en_key(en: &str) -> String {
+    en.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// Builds the glossary and each entry's list of glossed terms.
+pub fn build_glossary(archive: &mut Archive) {
+    // Forms get ids: Chinese as written, English by normalized key.
+    let mut ids: HashMap<(bool, String), usize> = HashMap::new();
+    let mut spelled: Vec<BTreeMap<String, usize>> = Vec::new();
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new(); // (zh id, en id, entry)
+    for (i, e) in archive.entries.iter().enumerate() {
+        for g in &e.body.glosses {
+            let mut id = |english: bool, key: String, shown: &str| {
+                let next = ids.len();
+                let id = *ids.entry((english, key)).or_insert(next);
+                if id == spelled.len() {
+                    spelled.push(BTreeMap::new());
+                }
+                *spelled[id].entry(shown.to_owned()).or_insert(0) += 1;
+                id
+            };
+            let z = id(false, g.zh.clone(), &g.zh);
+            let n = id(true, en_key(&g.en), &g.en);
+            pairs.push((z, n, i));
+        }
+    }
+    let mut uf = UnionFind((0..ids.len()).collect());
+    for &(z, n, _) in &pairs {
+        uf.union(z, n);
+    }
+    let mut groups: BTreeMap<usize, (Vec<usize>, Vec<usize>, usize)> = BTreeMap::new();
+    for ((english, _), &id) in &ids {
+        let root = uf.find(id);
+        let g = groups.entry(root).or_default();
+        if *english { g.1.push(id) } else { g.0.push(id) }
+    }
+    for &(z, _, _) in &pairs {
+        let root = uf.find(z);
+        if let Some(g) = groups.get_mut(&root) {
+            g.2 += 1;
+        }
+    }
+    let forms = |list: &[usize]| -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = list
+            .iter()
+            .flat_map(|&id| spelled[id].iter().map(|(s, n)| (s.clone(), *n)))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    };
+    let mut terms: Vec<Term> = groups
+        .into_values()
+        .map(|(zh, en, uses)| {
+            let zh = forms(&zh);
+            let pinyin = zh.first().map(|(s, _)| pinyin_key(s)).unwrap_or_default();
+            Term {
+                zh,
+                en: forms(&en),
+                uses,
+                articles: Vec::new(),
+                path: String::new(),
+                pinyin,
+            }
+        })
+        .filter(|t| !t.zh.is_empty() && !t.en.is_empty())
+        .collect();
+    terms.sort_by(|a, b| {
+        en_key(a.main_en())
+            .cmp(&en_key(b.main_en()))
+            .then_with(|| a.main_zh().cmp(b.main_zh()))
+    });
+    let wanted: Vec<(String, std::path::PathBuf)> = terms
+        .iter()
+        .map(|t| {
+            let slug = make_slug(t.main_en());
+            let slug = if slug.is_empty() {
+                make_slug(t.main_zh())
+            } else {
+                slug
+            };
+            (
+                format!("glossary/{slug}"),
+                format!("{}|{}", t.main_en(), t.main_zh()).into(),
+            )
+        })
+        .collect();
+    let wanted_refs: Vec<(String, &std::path::Path)> = wanted
+        .iter()
+        .map(|(a, b)| (a.clone(), b.as_path()))
+        .collect();
+    for (t, p) in terms.iter_mut().zip(unique_paths(&wanted_refs)) {
+        t.path = format!("{}/index.html", p.trim_end_matches(".html"));
+    }
+    find_uses(archive, &mut terms);
+    // Each entry's own glossed terms, in the order it glosses them.
+    let term_of: HashMap<String, usize> = terms
+        .iter()
+        .enumerate()
+        .flat_map(|(t, term)| term.zh.iter().map(move |(s, _)| (s.clone(), t)))
+        .collect();
+    for e in &mut archive.entries {
+        let mut own: Vec<usize> = Vec::new();
+        for g in &e.body.glosses {
+            if let Some(&t) = term_of.get(&g.zh)
+                && !own.contains(&t)
+            {
+                own.push(t);
+            }
+        }
+        e.terms = own;
+    }
+    archive.glossary = terms;
+}
+
+/// `斯托尔滕贝格` → `si tuo er teng bei ge`, for sorting by pinyin.
+pub fn pinyin_key(zh: &str) -> String {
+    use pinyin::ToPinyin;
+    zh.chars()
+        .map(|c| match c.to_pinyin() {
+            Some(p) => p.plain().to_owned(),
+            None => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Finds, for every term, the articles whose title or text uses a form.
+fn find_uses(archive: &Archive, terms: &mut [Term]) {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut owner: Vec<(usize, bool)> = Vec::new();
+    for (t, term) in terms.iter().enumerate() {
+        for (z, _) in &term.zh {
+            patterns.push(z.clone());
+            owner.push((t, false));
+        }
+        for (e, _) in &term.en {
+            patterns.push(e.clone());
+            owner.push((t, true));
+        }
+    }
+    if patterns.is_empty() {
+        return;
+    }
+    let Ok(ac) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+    else {
+        return;
+    };
+    let per_entry: Vec<Vec<usize>> = archive
+        .entries
+        .par_iter()
+        .map(|e| {
+            let mut found: Vec<usize> = Vec::new();
+            for hay in [e.article.title.as_str(), e.body.text.as_str()] {
+                for m in ac.find_iter(hay) {
+                    let (t, english) = owner[m.pattern().as_usize()];
+                    if english && !on_word_boundaries(hay, m.start(), m.end()) {
+                        continue;
+                    }
+                    if !found.contains(&t) {
+                        found.push(t);
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    for (i, found) in per_entry.into_iter().enumerate() {
+        for t in found {
+            terms[t].articles.push(i);
+        }
+    }
+}
+
+fn on_word_boundaries(hay: &str, start: usize, end: usize) -> bool {
+    let before = hay[..start].chars().next_back();
+    let after = hay[end..].chars().next();
+    let latin = |c: char| c.is_ascii_alphanumeric() || ('\u{C0}'..='\u{24F}').contains(&c);
+    !before.is_some_and(latin) && !after.is_some_and(latin)
+}
+
+#[cfg(test)]
+#[path = "glossary_tests.rs"]
+mod tests;

@@ -1,0 +1,212 @@
+//! Link stage: which articles are translations of each other.
+//!
+//! Three sources, strongest first:
+//! 1. front matter `translation_key`: articles sharing a key (as in Hugo);
+//! 2. `translations.toml` beside site.toml: `"source URL" = "source URL"`;
+//! 3. automatic suggestion: a Chinese and an English article published within
+//!    [`WINDOW_HOURS`] of each other, scored by how many of the Chinese text's
+//!    glossed English names (`斯托尔滕贝格（Jens Stoltenberg）`) the English text
+//!    contains. A pair is used when at least [`USE_MIN_MATCHES`] names match
+//!    and they are at least [`USE_MIN_SCORE`] of the Chinese text's glosses;
+//!    weaker pairs down to [`SUGGEST_MIN_SCORE`] are only listed by
+//!    `duben check`. Each article gets at most one partner, best score first.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::Archive;
+use crate::diagnostics::Diagnostic;
+
+pub const WINDOW_HOURS: i64 = 48;
+pub const USE_MIN_SCORE: f64 = 0.5;
+pub const USE_MIN_MATCHES: usize = 3;
+pub const SUGGEST_MIN_SCORE: f64 = 0.25;
+
+/// How a pair was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairSource {
+    Key,
+    File,
+    Automatic,
+}
+
+/// An article's translation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Translation {
+    pub other: usize,
+    pub source: PairSource,
+    /// Share of glossed names found (automatic pairs), else 1.
+    pub score: f64,
+}
+
+/// An automatic pair, used or only suggested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub zh: usize,
+    pub en: usize,
+    pub score: f64,
+    pub matched: usize,
+    pub used: bool,
+}
+
+fn is_chinese(lang: &str) -> bool {
+    lang.starts_with("zh")
+}
+
+fn is_english(lang: &str) -> bool {
+    lang == "en" || lang.starts_with("en-")
+}
+
+/// Pairs articles; `file_pairs` are the URL pairs of `translations.toml`.
+pub fn pair(archive: &mut Archive, file_pairs: &[(String, String)]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut taken: HashSet<usize> = HashSet::new();
+    let set = |archive: &mut Archive, a: usize, b: usize, source, score| {
+        archive.entries[a].translation = Some(Translation {
+            other: b,
+            source,
+            score,
+        });
+        archive.entries[b].translation = Some(Translation {
+            other: a,
+            source,
+            score,
+        });
+    };
+    // 1. translation_key
+    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in archive.entries.iter().enumerate() {
+        if let Some(k) = e
+            .article
+            .translation_key
+            .as_deref()
+            .filter(|k| !k.trim().is_empty())
+        {
+            by_key.entry(k).or_default().push(i);
+        }
+    }
+    let keyed: Vec<(usize, usize)> = by_key
+        .values()
+        .filter_map(|group| {
+            let zh = group
+                .iter()
+                .find(|&&i| is_chinese(&archive.entries[i].body.lang))?;
+            let en = group
+                .iter()
+                .find(|&&i| !is_chinese(&archive.entries[i].body.lang))?;
+            Some((*zh, *en))
+        })
+        .collect();
+    for (a, b) in keyed {
+        set(archive, a, b, PairSource::Key, 1.0);
+        taken.extend([a, b]);
+    }
+    // 2. translations.toml
+    for (u1, u2) in file_pairs {
+        match (archive.resolve(u1), archive.resolve(u2)) {
+            (Some(a), Some(b)) if a != b && !taken.contains(&a) && !taken.contains(&b) => {
+                set(archive, a, b, PairSource::File, 1.0);
+                taken.extend([a, b]);
+            }
+            (Some(_), Some(_)) => {}
+            (x, _) => {
+                let missing = if x.is_none() { u1 } else { u2 };
+                diags.push(Diagnostic::warning(
+                    std::path::Path::new("translations.toml"),
+                    None,
+                    format!(
+                        "`{missing}` is not the source URL of any article; that pair was ignored"
+                    ),
+                ));
+            }
+        }
+    }
+    // 3. automatic
+    let suggestions = suggest(archive);
+    let mut ranked: Vec<&Suggestion> = suggestions.iter().collect();
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.matched.cmp(&a.matched))
+            .then(a.zh.cmp(&b.zh))
+    });
+    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    for s in ranked {
+        let good = s.score >= USE_MIN_SCORE && s.matched >= USE_MIN_MATCHES;
+        if good && !taken.contains(&s.zh) && !taken.contains(&s.en) {
+            set(archive, s.zh, s.en, PairSource::Automatic, s.score);
+            taken.extend([s.zh, s.en]);
+            used.insert((s.zh, s.en));
+        }
+    }
+    archive.suggestions = suggestions
+        .into_iter()
+        .map(|mut s| {
+            s.used = used.contains(&(s.zh, s.en));
+            s
+        })
+        .collect();
+    diags
+}
+
+/// Every Chinese–English pair close in time with a score worth listing.
+fn suggest(archive: &Archive) -> Vec<Suggestion> {
+    let dated: Vec<usize> = (0..archive.entries.len())
+        .filter(|&i| archive.entries[i].article.date.is_some())
+        .collect();
+    let english: Vec<usize> = dated
+        .iter()
+        .copied()
+        .filter(|&i| is_english(&archive.entries[i].body.lang))
+        .collect();
+    // English articles by time, so each Chinese article looks at a window only.
+    let mut lowered: Vec<(chrono::DateTime<chrono::Utc>, usize, String)> = english
+        .iter()
+        .filter_map(|&i| {
+            let e = &archive.entries[i];
+            Some((
+                e.article.date?,
+                i,
+                format!("{} {}", e.article.title, e.body.text).to_lowercase(),
+            ))
+        })
+        .collect();
+    lowered.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let window = chrono::Duration::hours(WINDOW_HOURS);
+    let mut out = Vec::new();
+    for &z in &dated {
+        let ze = &archive.entries[z];
+        if !is_chinese(&ze.body.lang) || ze.body.glosses.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = {
+            let mut v: Vec<String> = ze
+                .body
+                .glosses
+                .iter()
+                .map(|g| g.en.to_lowercase())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let Some(zd) = ze.article.date else { continue };
+        let from = lowered.partition_point(|(d, _, _)| *d < zd - window);
+        for (ed, en, text) in &lowered[from..] {
+            if *ed > zd + window {
+                break;
+            }
+            let matched = names.iter().filter(|n| text.contains(n.as_str())).count();
+            let score = matched as f64 / names.len() as f64;
+            if score >= SUGGEST_MIN_SCORE && matched >= 2 {
+                out.push(Suggestion {
+                    zh: z,
+                    en: *en,
+                    score,
+                    matched,
+                    used: false,
+                });
+            }
+        }
+    }
+    out
+}
