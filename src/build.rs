@@ -1,24 +1,15 @@
-//! The build: runs the pipeline stages in order and reports what happened.
-//!
-//! load → parse → clean → link → render → write, each timed.
+//! The build: the pipeline, then render and write; and the check, which
+//! stops before rendering.
 
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
+use anyhow::Result;
 
-use crate::clean::byline::Pattern;
-use crate::clean::{self, CleanBody, CleanOptions};
-use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::link;
-use crate::link::LinkOptions;
-use crate::link::topics::TopicMap;
-use crate::link::url_key::UrlMatcher;
-use crate::load;
-use crate::parse::{self, Article, ParseOptions};
+use crate::link::Archive;
+use crate::link::translations::{SUGGEST_MIN_SCORE, USE_MIN_MATCHES, USE_MIN_SCORE};
+use crate::pipeline::{configure, prepare};
 use crate::render::Renderer;
 use crate::render::theme::Theme;
 use crate::write::{self, Staging};
@@ -67,13 +58,8 @@ impl BuildReport {
 /// then left as it was. Problems with single articles are in the report.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
-    let mut timings = Vec::new();
     let root = &opts.root;
-    let mut config = read_config(root)?;
-    if let Some(url) = &opts.base_url {
-        config.set_base_url(url).context("invalid --base-url")?;
-    }
-    config.drafts |= opts.drafts;
+    let config = configure(root, opts.base_url.as_deref(), opts.drafts)?;
     let output = opts
         .output
         .clone()
@@ -82,159 +68,92 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     if let Some(zip) = &opts.zip {
         write::zip::check_zip_path(zip, root, &output)?;
     }
-    let content_dir = root.join("content");
-    if !content_dir.is_dir() {
-        bail!(
-            "no `content/` folder in `{}`: put the articles there, or point --root at the site folder",
-            root.display()
-        );
-    }
     let theme = Theme::load(root)?;
-    let renderer = Renderer::new(&config, &theme)?;
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(8 << 20)
-        .build_global();
-
-    let mut diagnostics = Diagnostics::default();
-    let mut timer = Instant::now();
-    let mut lap = |name: &'static str, timer: &mut Instant| {
-        timings.push((name, timer.elapsed()));
-        *timer = Instant::now();
-    };
-
-    let loaded = load::load(&content_dir, Path::new("content"), config.max_file_bytes);
-    diagnostics.extend(loaded.diagnostics);
-    lap("load", &mut timer);
-
-    let opts_parse = ParseOptions {
-        tz: config.tz,
-        drafts: config.drafts,
-    };
-    let parsed: Vec<parse::Parsed> = loaded
-        .sources
-        .par_iter()
-        .map(|s| parse::parse_source(s, opts_parse))
-        .collect();
-    drop(loaded.sources);
-    let mut articles = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        diagnostics.extend(p.diagnostics);
-        articles.extend(p.article);
-    }
-    lap("parse", &mut timer);
-
-    let patterns = config.byline_patterns()?;
-    let assets = load::AssetIndex::new(&loaded.assets);
-    let cleaned: Vec<Result<(Article, CleanBody), Diagnostic>> = articles
-        .into_par_iter()
-        .map(|a| clean_guarded(a, &patterns, &assets))
-        .collect();
-    let mut items = Vec::with_capacity(cleaned.len());
-    for c in cleaned {
-        match c {
-            Ok(item) => items.push(item),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    lap("clean", &mut timer);
-
-    let topic_map =
-        TopicMap::new(config.topic_defaults, &config.topics).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let translation_pairs = read_translations(root)?;
-    let link_opts = LinkOptions {
-        tz: config.tz,
-        topics: &topic_map,
-        matcher: UrlMatcher::new(&config.ignore_query_params),
-        translation_pairs: &translation_pairs,
-    };
-    let (archive, link_diags) = link::link(items, &link_opts);
-    diagnostics.extend(link_diags);
-    lap("link", &mut timer);
-
+    // Templates compile before any article is read: a template error fails fast.
+    Renderer::new(&config, &theme)?;
+    let prepared = prepare(root, config)?;
+    let renderer = Renderer::new(&prepared.config, &theme)?;
+    let mut timings = prepared.timings;
+    let timer = Instant::now();
     let staging = Staging::begin(&output)?;
-    renderer.render_site(&archive, &staging)?;
-    for (content_path, out_path) in &archive.assets {
-        staging.copy(&content_dir.join(content_path), out_path)?;
+    renderer.render_site(&prepared.archive, &staging)?;
+    for (content_path, out_path) in &prepared.archive.assets {
+        staging.copy(&prepared.content_dir.join(content_path), out_path)?;
     }
     let files = staging.files();
-    lap("render+write", &mut timer);
+    timings.push(("render+write", timer.elapsed()));
     staging.commit()?;
     if let Some(zip) = &opts.zip {
+        let timer = Instant::now();
         write::zip::zip_site(&output, zip)?;
-        lap("zip", &mut timer);
+        timings.push(("zip", timer.elapsed()));
     }
-    diagnostics.sort();
     Ok(BuildReport {
-        unmapped_sections: archive.unmapped_sections(),
-        articles: archive.entries.len(),
+        unmapped_sections: prepared.archive.unmapped_sections(),
+        articles: prepared.archive.entries.len(),
         files,
         output,
         zip: opts.zip.clone(),
-        diagnostics,
+        diagnostics: prepared.diagnostics,
         elapsed: started.elapsed(),
         timings,
     })
 }
 
-fn read_config(root: &Path) -> Result<SiteConfig> {
-    let path = root.join("site.toml");
-    if !path.is_file() {
-        bail!(
-            "no `site.toml` in `{}`: run duben in a site folder or pass --root DIR",
-            root.display()
-        );
-    }
-    SiteConfig::from_file(&path)
+/// What `duben check` found.
+pub struct CheckReport {
+    pub archive: Archive,
+    pub diagnostics: Diagnostics,
 }
 
-/// `translations.toml` beside site.toml: `"source URL" = "source URL"` lines.
-fn read_translations(root: &Path) -> Result<Vec<(String, String)>> {
-    let path = root.join("translations.toml");
-    if !path.is_file() {
-        return Ok(Vec::new());
-    }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
-    let table: std::collections::BTreeMap<String, String> = toml::from_str(&text).with_context(|| {
-        format!(
-            "invalid `{}`: write one `\"source URL\" = \"source URL of its translation\"` per line",
-            path.display()
-        )
-    })?;
-    Ok(table.into_iter().collect())
+/// Reads, cleans and links the site without writing anything.
+pub fn check(root: &Path) -> Result<CheckReport> {
+    let config = configure(root, None, false)?;
+    let theme = Theme::load(root)?;
+    Renderer::new(&config, &theme)?;
+    let prepared = prepare(root, config)?;
+    Ok(CheckReport {
+        archive: prepared.archive,
+        diagnostics: prepared.diagnostics,
+    })
 }
 
-/// Cleans one article; a panic in a dependency on hostile input skips the
-/// article instead of ending the build.
-fn clean_guarded(
-    mut article: Article,
-    patterns: &[Pattern],
-    assets: &load::AssetIndex,
-) -> Result<(Article, CleanBody), Diagnostic> {
-    let rel = article.rel_path.clone();
-    let local = move |src: &str| assets.lookup(&rel, src);
-    let opts = CleanOptions {
-        bylines: patterns,
-        local_image: &local,
-    };
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| clean::clean(&article, &opts)));
-    match result {
-        Ok(body) => {
-            // The raw body is no longer needed: keep memory to the clean one.
-            article.body = String::new();
-            Ok((article, body))
-        }
-        Err(_) => Err(Diagnostic::skipped(
-            &article.display_path,
-            Some(article.body_line),
-            "its body could not be cleaned (internal error; please report it with this file)",
-        )),
+/// The check's report: problems, unlabelled topics, translation pairs.
+pub fn check_summary(report: &CheckReport) -> String {
+    let mut s = String::new();
+    for d in &report.diagnostics.items {
+        s.push_str(&format!("{d}\n"));
     }
-}
-
-/// `./public` shows as `public`.
-fn shown_path(p: &Path) -> &Path {
-    p.strip_prefix(".").unwrap_or(p)
+    let unmapped = report.archive.unmapped_sections();
+    for (section, n) in &unmapped {
+        s.push_str(&format!("note: topic section `{section}` ({n} article(s)) has no label; add it to [topics] in site.toml\n"));
+    }
+    let a = &report.archive;
+    let used = a.suggestions.iter().filter(|p| p.used).count();
+    s.push_str(&format!(
+        "Automatic translation pairs ({used} used: score ≥ {USE_MIN_SCORE} with ≥ {USE_MIN_MATCHES} names; listed from {SUGGEST_MIN_SCORE}):\n"
+    ));
+    let mut pairs: Vec<_> = a.suggestions.iter().collect();
+    pairs.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.zh.cmp(&y.zh)));
+    for p in pairs {
+        let (z, e) = (&a.entries[p.zh], &a.entries[p.en]);
+        s.push_str(&format!(
+            "  {} {:.2} ({} names) {} ⇄ {}\n",
+            if p.used { "used     " } else { "suggested" },
+            p.score,
+            p.matched,
+            z.article.display_path.display(),
+            e.article.display_path.display()
+        ));
+    }
+    let skipped = report.diagnostics.skipped().count();
+    s.push_str(&format!(
+        "Checked {} article(s): {} skipped, {} warning(s)\n",
+        a.entries.len() + skipped,
+        skipped,
+        report.diagnostics.warnings().count()
+    ));
+    s
 }
 
 /// The end-of-build summary, as printed by the command line.
@@ -303,4 +222,9 @@ pub fn summary(report: &BuildReport, verbose: bool) -> String {
         abs.display()
     ));
     s
+}
+
+/// `./public` shows as `public`.
+fn shown_path(p: &Path) -> &Path {
+    p.strip_prefix(".").unwrap_or(p)
 }

@@ -92,6 +92,9 @@ pub struct SiteConfig {
     /// Extra query parameters to ignore when matching links to articles
     /// (`utm_*`, `t`, `feedType`, `feedName` and other trackers always are).
     pub ignore_query_params: Vec<String>,
+    /// Interface labels to change, by key, in both languages
+    /// (`[labels.home] zh = "主页"  en = "Front page"`); see templates/i18n.toml.
+    pub labels: BTreeMap<String, Bilingual>,
     /// Extra byline patterns: a regex with a `name` or `names` group, and a
     /// role (`reporter`, `editor`, `web_editor`, `translator`, `writer`,
     /// `reviewer`, `author`).
@@ -125,6 +128,7 @@ impl Default for SiteConfig {
             topic_defaults: true,
             ignore_query_params: Vec::new(),
             bylines: Vec::new(),
+            labels: BTreeMap::new(),
             extra: toml::Table::new(),
             tz: chrono_tz::Asia::Shanghai,
         }

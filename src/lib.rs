@@ -11,5 +11,6 @@ pub mod diagnostics;
 pub mod link;
 pub mod load;
 pub mod parse;
+pub mod pipeline;
 pub mod render;
 pub mod write;

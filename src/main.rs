@@ -44,6 +44,14 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Read, clean and link the site without writing anything; report every
+    /// problem, unlabelled topics and translation pairs. Exits with 1 when a
+    /// file cannot be built.
+    Check {
+        /// Site folder, holding site.toml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +88,17 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&e),
             }
         }
+        Command::Check { root } => match build::check(&root) {
+            Ok(report) => {
+                print!("{}", build::check_summary(&report));
+                if report.diagnostics.skipped().count() > 0 {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => report_error(&e),
+        },
     }
 }
 

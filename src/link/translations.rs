@@ -4,12 +4,13 @@
 //! 1. front matter `translation_key`: articles sharing a key (as in Hugo);
 //! 2. `translations.toml` beside site.toml: `"source URL" = "source URL"`;
 //! 3. automatic suggestion: a Chinese and an English article published within
-//!    [`WINDOW_HOURS`] of each other, scored by how many of the Chinese text's
-//!    glossed English names (`斯托尔滕贝格（Jens Stoltenberg）`) the English text
-//!    contains. A pair is used when at least [`USE_MIN_MATCHES`] names match
-//!    and they are at least [`USE_MIN_SCORE`] of the Chinese text's glosses;
-//!    weaker pairs down to [`SUGGEST_MIN_SCORE`] are only listed by
-//!    `duben check`. Each article gets at most one partner, best score first.
+//!    [`WINDOW_HOURS`] of each other, scored by the overlap (Jaccard) of the
+//!    names the Chinese text glosses (`斯托尔滕贝格（Jens Stoltenberg）`) and the
+//!    glossary names the English text uses. A pair is used when at least
+//!    [`USE_MIN_MATCHES`] names are shared and the score is at least
+//!    [`USE_MIN_SCORE`]; weaker pairs down to [`SUGGEST_MIN_SCORE`] are only
+//!    listed by `duben check`. Each article gets at most one partner, best
+//!    score first.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -17,9 +18,9 @@ use super::Archive;
 use crate::diagnostics::Diagnostic;
 
 pub const WINDOW_HOURS: i64 = 48;
-pub const USE_MIN_SCORE: f64 = 0.5;
+pub const USE_MIN_SCORE: f64 = 0.4;
 pub const USE_MIN_MATCHES: usize = 3;
-pub const SUGGEST_MIN_SCORE: f64 = 0.25;
+pub const SUGGEST_MIN_SCORE: f64 = 0.15;
 
 /// How a pair was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,58 +150,48 @@ pub fn pair(archive: &mut Archive, file_pairs: &[(String, String)]) -> Vec<Diagn
 }
 
 /// Every Chinese–English pair close in time with a score worth listing.
+///
+/// The score is the Jaccard overlap of two sets of glossary terms: those the
+/// Chinese text glosses, and those whose English form the English text uses.
+/// An English text that names many other people scores lower than one that
+/// names just the Chinese text's.
 fn suggest(archive: &Archive) -> Vec<Suggestion> {
-    let dated: Vec<usize> = (0..archive.entries.len())
-        .filter(|&i| archive.entries[i].article.date.is_some())
-        .collect();
-    let english: Vec<usize> = dated
+    // Terms each article uses (any form), from the glossary.
+    let mut uses: Vec<Vec<usize>> = vec![Vec::new(); archive.entries.len()];
+    for (t, term) in archive.glossary.iter().enumerate() {
+        for &i in &term.articles {
+            uses[i].push(t);
+        }
+    }
+    let mut english: Vec<(chrono::DateTime<chrono::Utc>, usize)> = archive
+        .entries
         .iter()
-        .copied()
-        .filter(|&i| is_english(&archive.entries[i].body.lang))
+        .enumerate()
+        .filter(|(_, e)| is_english(&e.body.lang))
+        .filter_map(|(i, e)| Some((e.article.date?, i)))
         .collect();
-    // English articles by time, so each Chinese article looks at a window only.
-    let mut lowered: Vec<(chrono::DateTime<chrono::Utc>, usize, String)> = english
-        .iter()
-        .filter_map(|&i| {
-            let e = &archive.entries[i];
-            Some((
-                e.article.date?,
-                i,
-                format!("{} {}", e.article.title, e.body.text).to_lowercase(),
-            ))
-        })
-        .collect();
-    lowered.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    english.sort();
     let window = chrono::Duration::hours(WINDOW_HOURS);
     let mut out = Vec::new();
-    for &z in &dated {
-        let ze = &archive.entries[z];
-        if !is_chinese(&ze.body.lang) || ze.body.glosses.is_empty() {
+    for (z, ze) in archive.entries.iter().enumerate() {
+        let Some(zd) = ze.article.date else { continue };
+        if !is_chinese(&ze.body.lang) || ze.terms.is_empty() {
             continue;
         }
-        let names: Vec<String> = {
-            let mut v: Vec<String> = ze
-                .body
-                .glosses
-                .iter()
-                .map(|g| g.en.to_lowercase())
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        let Some(zd) = ze.article.date else { continue };
-        let from = lowered.partition_point(|(d, _, _)| *d < zd - window);
-        for (ed, en, text) in &lowered[from..] {
-            if *ed > zd + window {
+        let glossed: HashSet<usize> = ze.terms.iter().copied().collect();
+        let from = english.partition_point(|(d, _)| *d < zd - window);
+        for &(ed, en) in &english[from..] {
+            if ed > zd + window {
                 break;
             }
-            let matched = names.iter().filter(|n| text.contains(n.as_str())).count();
-            let score = matched as f64 / names.len() as f64;
+            let named: HashSet<usize> = uses[en].iter().copied().collect();
+            let matched = glossed.intersection(&named).count();
+            let union = glossed.union(&named).count();
+            let score = matched as f64 / union.max(1) as f64;
             if score >= SUGGEST_MIN_SCORE && matched >= 2 {
                 out.push(Suggestion {
                     zh: z,
-                    en: *en,
+                    en,
                     score,
                     matched,
                     used: false,
@@ -210,3 +201,7 @@ fn suggest(archive: &Archive) -> Vec<Suggestion> {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "translations_tests.rs"]
+mod tests;

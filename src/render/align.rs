@@ -9,14 +9,18 @@
 /// One aligned row: paragraph indexes on the left and on the right.
 pub type Bead = (Vec<usize>, Vec<usize>);
 
-/// Prior probability of each bead shape (Gale & Church's estimates).
-const BEADS: [(usize, usize, f64); 6] = [
+/// Prior probability of each bead shape: Gale & Church's estimates, plus
+/// 3–1 and 1–3 beads, which Chinese–English pairs need when one side splits
+/// paragraphs (or `<br><br>` runs) more finely than the other.
+const BEADS: [(usize, usize, f64); 8] = [
     (1, 1, 0.89),
     (1, 0, 0.0099),
     (0, 1, 0.0099),
     (2, 1, 0.089),
     (1, 2, 0.089),
     (2, 2, 0.011),
+    (3, 1, 0.02),
+    (1, 3, 0.02),
 ];
 
 /// Variance of the length ratio per unit of length (Gale & Church's 6.8,

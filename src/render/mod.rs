@@ -37,7 +37,9 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Compiles the theme's templates; errors name the template and line.
     pub fn new(config: &'a SiteConfig, theme: &'a Theme) -> Result<Self> {
-        let labels = Arc::new(Labels::from_sources(&theme.labels_toml)?);
+        let mut labels = Labels::from_sources(&theme.labels_toml)?;
+        labels.extend(&config.labels)?;
+        let labels = Arc::new(labels);
         let mut tera = Tera::default();
         tera.add_raw_templates(
             theme

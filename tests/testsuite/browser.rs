@@ -354,3 +354,134 @@ fn local_images_show_offline() {
     );
     assert_eq!(loaded, 40, "the local image did not load");
 }
+
+#[test]
+fn the_interface_language_switches_in_place_and_persists() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+    let page = browser.open(&site.output().join("2021/09/cl-09282021124357.html"));
+    let body_before = page.eval("document.querySelector('.article-body').innerHTML");
+    assert_eq!(
+        page.eval("document.querySelector('.site-nav a').textContent"),
+        "首页"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.ui-switch').hidden"),
+        false,
+        "switch shown with JS"
+    );
+    page.eval("document.querySelector('[data-ui-set=en]').click()");
+    assert_eq!(
+        page.eval("document.querySelector('.site-nav a').textContent"),
+        "Home"
+    );
+    assert_eq!(page.eval("document.documentElement.lang"), "en");
+    assert_eq!(
+        page.eval("document.querySelector('.article-header time').textContent"),
+        "29 Sep 2021, 03:36"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.related h2 span').textContent"),
+        "Related"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.article-body').innerHTML"),
+        body_before,
+        "content untouched"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.article-body').lang"),
+        "zh-Hans"
+    );
+    // The next page opens in English without a click.
+    page.click(".brand");
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "Latest articles"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('[data-ui-set=en]').getAttribute('aria-pressed')"),
+        "true"
+    );
+    page.eval("document.querySelector('[data-ui-set=zh]').click()");
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "最新文章"
+    );
+    page.assert_clean();
+}
+
+#[test]
+fn simplified_and_traditional_switch_and_links_still_work() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+    let page = browser.open(&site.output().join("2021/09/cl-09282021124357.html"));
+    let links_before = page.eval("[...document.querySelectorAll('.article-body a, .article-body img')].map(e => e.href || e.src).join(' ')");
+    page.eval("document.querySelector('[data-script-set=\"zh-Hant\"]').click()");
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "北約擔憂中國核武擴張 呼籲展開對話"
+    );
+    assert_eq!(page.eval("document.querySelector('h1').lang"), "zh-Hant");
+    let body = page.eval("document.querySelector('.article-body').textContent");
+    assert!(
+        body.as_str().unwrap().contains("北大西洋公約組織"),
+        "{body}"
+    );
+    let links_after = page.eval("[...document.querySelectorAll('.article-body a, .article-body img')].map(e => e.href || e.src).join(' ')");
+    assert_eq!(links_before, links_after, "URLs are not converted");
+    // The choice persists: the related article opens in Traditional too.
+    page.click(".related li.local a");
+    assert_eq!(page.eval("document.querySelector('h1').lang"), "zh-Hant");
+    page.eval("document.querySelector('[data-script-set=\"zh-Hans\"]').click()");
+    assert_eq!(page.eval("document.querySelector('h1').lang"), "zh-Hans");
+    page.assert_clean();
+}
+
+#[test]
+fn the_bundled_parallel_reading_page_and_glossary_read_cleanly() {
+    let site = TestSite::bundled();
+    site.build();
+    let Some(browser) = Harness::launch() else {
+        return;
+    };
+    let seed = browser.open(&site.output().join("2021/09/cl-09282021124357.html"));
+    let terms =
+        seed.eval("[...document.querySelectorAll('.terms a')].map(a => a.textContent).join(' | ')");
+    assert_eq!(
+        terms,
+        "北大西洋公约组织 ↔ NATO | 斯托尔滕贝格 ↔ Jens Stoltenberg"
+    );
+    seed.click(".terms a[href*=jens-stoltenberg]");
+    let titles = seed.eval(
+        "[...document.querySelectorAll('.card-title a')].map(a => a.textContent).join(' | ')",
+    );
+    assert!(
+        titles
+            .as_str()
+            .unwrap()
+            .contains("北约担忧中国核武扩张 呼吁展开对话"),
+        "{titles}"
+    );
+    let zh = browser.open(&site.output().join("2020/12/ljh-12062020064320.html"));
+    zh.click("a.parallel-link");
+    assert!(
+        zh.url()
+            .ends_with("/2020/12/ljh-12062020064320.parallel.html"),
+        "{}",
+        zh.url()
+    );
+    assert!(
+        zh.eval("document.querySelectorAll('.parallel-cell').length")
+            .as_u64()
+            .unwrap()
+            >= 4
+    );
+    zh.assert_clean();
+}

@@ -51,3 +51,49 @@ fn the_seed_article_body_is_clean_and_stable() {
         )
     );
 }
+
+#[test]
+fn the_seed_reads_in_traditional_chinese_with_its_glossary_terms() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/seed/cl-09282021124357.md"
+    ))
+    .unwrap();
+    let source = Source {
+        display_path: PathBuf::from("content/cl-09282021124357.md"),
+        rel_path: PathBuf::from("cl-09282021124357.md"),
+        bytes,
+    };
+    let article = parse_source(
+        &source,
+        ParseOptions {
+            tz: chrono_tz::Asia::Shanghai,
+            drafts: false,
+        },
+    )
+    .article
+    .unwrap();
+    let body = duben::clean::clean(&article, &Default::default());
+    let alt = body.alt_script.expect("a Traditional version");
+    assert_eq!(alt.lang, "zh-Hant");
+    assert_eq!(alt.title, "北約擔憂中國核武擴張 呼籲展開對話");
+    let html = alt.body.to_html();
+    assert!(
+        html.contains("北大西洋公約組織（<span lang=\"en\">NATO</span>）"),
+        "{html}"
+    );
+    // Only text changes: URLs and attributes stay as they were.
+    assert!(html.contains("https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/cl-09282021124357.html/7976e24ccabbe5219ff852c9112e76ae.jpg"));
+    let glosses: Vec<(String, String)> = body
+        .glosses
+        .iter()
+        .map(|g| (g.zh.clone(), g.en.clone()))
+        .collect();
+    assert_eq!(
+        glosses,
+        vec![
+            ("北大西洋公约组织".into(), "NATO".into()),
+            ("斯托尔滕贝格".into(), "Jens Stoltenberg".into())
+        ]
+    );
+}
