@@ -76,7 +76,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut timings = prepared.timings;
     let timer = Instant::now();
     let staging = Staging::begin(&output)?;
-    renderer.render_site(&prepared.archive, &staging)?;
+    renderer.render_site(&prepared.archive, &staging, &mut timings)?;
     for (content_path, out_path) in &prepared.archive.assets {
         staging.copy(&prepared.content_dir.join(content_path), out_path)?;
     }

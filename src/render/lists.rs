@@ -40,6 +40,7 @@ pub struct RoleCount {
 #[derive(Serialize)]
 struct ListCtx<'a> {
     kind: &'static str,
+    compact: bool,
     zh: &'a str,
     en: &'a str,
     count: usize,
@@ -100,7 +101,13 @@ impl Renderer<'_> {
         list: &ListPage,
         sink: &dyn Sink,
     ) -> Result<usize> {
-        let per = self.config.paginate;
+        // Long lists (a term's or a language's articles) list titles only.
+        let compact = matches!(list.kind, "term" | "language");
+        let per = if compact {
+            self.config.paginate_titles
+        } else {
+            self.config.paginate
+        };
         let total = list.entries.len().div_ceil(per).max(1);
         (1..=total).into_par_iter().try_for_each(|n| {
             let path = page_path(&list.dir, n);
@@ -111,6 +118,7 @@ impl Renderer<'_> {
                 .collect();
             let ctx = ListCtx {
                 kind: list.kind,
+                compact,
                 zh: &list.zh,
                 en: &list.en,
                 count: list.entries.len(),

@@ -12,6 +12,7 @@ mod pages;
 pub mod theme;
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
@@ -59,6 +60,11 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The site's base URL (for canonical links).
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
     /// An interface label in the default language (the key itself if missing).
     pub fn label<'k>(&'k self, key: &'k str) -> &'k str {
         self.labels
@@ -88,7 +94,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders and writes every page and static file; returns how many files.
-    pub fn render_site(&self, archive: &Archive, sink: &dyn Sink) -> Result<usize> {
+    pub fn render_site(
+        &self,
+        archive: &Archive,
+        sink: &dyn Sink,
+        timings: &mut Vec<(&'static str, Duration)>,
+    ) -> Result<usize> {
+        let mut timer = Instant::now();
+        let mut lap = |name: &'static str, timer: &mut Instant| {
+            timings.push((name, timer.elapsed()));
+            *timer = Instant::now();
+        };
         // Every article as other pages link to it, made once.
         let links: Vec<ArticleLink> = (0..archive.entries.len())
             .into_par_iter()
@@ -96,16 +112,21 @@ impl<'a> Renderer<'a> {
             .collect();
         let links = &links;
         let mut files = self.render_articles(archive, links, sink)?;
+        lap("  articles", &mut timer);
         files += self.render_home(archive, links, sink)?;
         files += self.render_all(archive, links, sink)?;
         files += self.render_topics(archive, links, sink)?;
         files += self.render_sources(archive, links, sink)?;
         files += self.render_people(archive, links, sink)?;
         files += self.render_dates(archive, links, sink)?;
+        lap("  lists", &mut timer);
         files += self.render_languages(archive, links, sink)?;
         files += self.render_glossary(archive, links, sink)?;
         files += self.render_parallel(archive, links, sink)?;
         files += self.write_i18n_js(sink)?;
+        lap("  bilingual", &mut timer);
+        files += crate::search::write_search(self, archive, sink)?;
+        lap("  search", &mut timer);
         let page = PageCtx::new("404.html", &self.config.base_url);
         sink.put(
             "404.html",

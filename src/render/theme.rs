@@ -34,6 +34,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/parallel.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// Built-in interface labels (Chinese and English).
@@ -42,6 +43,7 @@ pub const LABELS: &str = include_str!("../../templates/i18n.toml");
 /// Built-in static files, by path under `static/`.
 pub const STATIC: &[(&str, &[u8])] = &[
     ("duben.js", include_bytes!("../../static/duben.js")),
+    ("search.js", include_bytes!("../../static/search.js")),
     ("style.css", include_bytes!("../../static/style.css")),
 ];
 

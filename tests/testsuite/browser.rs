@@ -460,7 +460,7 @@ fn the_bundled_parallel_reading_page_and_glossary_read_cleanly() {
     );
     seed.click(".terms a[href*=jens-stoltenberg]");
     let titles = seed.eval(
-        "[...document.querySelectorAll('.card-title a')].map(a => a.textContent).join(' | ')",
+        "[...document.querySelectorAll('.title-list a')].map(a => a.textContent).join(' | ')",
     );
     assert!(
         titles

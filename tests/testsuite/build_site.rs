@@ -10,7 +10,7 @@ fn the_fixture_site_has_exactly_the_expected_files() {
     assert_eq!(report.skipped(), 0);
     let expected = "
         .duben-output .nojekyll 404.html index.html page/2.html page/3.html page/4.html
-        style.css syntax.css duben.js i18n.js
+        style.css syntax.css duben.js i18n.js search.html search.js search/facets.js search/t2s.js
         all/index.html all/2.html all/3.html archive/index.html
         2020/index.html 2020/04/index.html 2020/04/zzj-04232020160345.html
         2020/07/index.html 2020/07/5507442.html 2020/07/chinese-news-53459497.html
@@ -24,7 +24,7 @@ fn the_fixture_site_has_exactly_the_expected_files() {
         glossary/index.html glossary/jens-stoltenberg/index.html glossary/nato/index.html
         glossary/stephen-young/index.html
         languages/index.html languages/en/index.html languages/zh-hans/index.html
-        languages/zh-hans/page-2.html languages/zh-hans/page-3.html languages/zh-hans/page-4.html
+        languages/zh-hans/page-2.html languages/zh-hans/page-3.html
         people/index.html people/page-2.html people/cai-ling/index.html people/hong-wei/index.html
         people/hu-li-yi/index.html people/jia-yuan/index.html people/qiao-long/index.html
         people/rui-zhe/index.html people/she-ying-bu/index.html people/the-editors/index.html
@@ -36,7 +36,24 @@ fn the_fixture_site_has_exactly_the_expected_files() {
         topics/top-news/index.html";
     let mut expected: Vec<&str> = expected.split_whitespace().collect();
     expected.sort();
-    assert_eq!(files(&site.output()), expected);
+    // The search index: one file per article, and postings shards whose
+    // number depends on the index size.
+    let (search, pages): (Vec<String>, Vec<String>) = files(&site.output())
+        .into_iter()
+        .partition(|f| f.starts_with("search/d/") || f.starts_with("search/s/"));
+    assert_eq!(pages, expected);
+    let docs: Vec<&String> = search
+        .iter()
+        .filter(|f| f.starts_with("search/d/"))
+        .collect();
+    assert_eq!(docs.len(), 12);
+    for i in 0..12 {
+        assert!(
+            search.contains(&format!("search/d/{i}.js")),
+            "search/d/{i}.js"
+        );
+    }
+    assert!(search.contains(&"search/s/0.js".to_string()));
 }
 
 #[test]
@@ -143,17 +160,23 @@ fn nothing_from_content_reaches_the_output_unsanitized() {
         // applies the reader's language before the page paints.
         let doc = scraper::Html::parse_document(&page);
         for script in doc.select(&scraper::Selector::parse("script").unwrap()) {
+            // The search page adds its script and the index's size.
             match script.value().attr("src") {
                 Some(src) => assert!(
-                    src.ends_with("i18n.js") || src.ends_with("duben.js"),
+                    src.ends_with("i18n.js")
+                        || src.ends_with("duben.js")
+                        || (f == "search.html" && src == "search.js"),
                     "{f}: {src}"
                 ),
-                None => assert!(
-                    script
-                        .inner_html()
-                        .starts_with("try{var u=localStorage.getItem(\"duben-ui\")"),
-                    "{f}"
-                ),
+                None => {
+                    let code = script.inner_html();
+                    assert!(
+                        code.starts_with("try{var u=localStorage.getItem(\"duben-ui\")")
+                            || (f == "search.html"
+                                && code.starts_with("window.DUBEN_SEARCH={\"docs\":")),
+                        "{f}: {code}"
+                    )
+                }
             }
         }
         let doc = scraper::Html::parse_document(&page);

@@ -1,0 +1,8 @@
+//! Search: the offline full-text index, built at render time and written as
+//! JavaScript files that `static/search.js` loads with `<script>` tags.
+
+pub mod index;
+pub mod normalize;
+mod page;
+
+pub use page::write_search;
