@@ -120,6 +120,14 @@
         applyScript(script);
       }
     });
+    /* "/" focuses the search box, as on most sites with search. */
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var t = ev.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      var box = document.getElementById("search-q") || document.querySelector(".site-search input");
+      if (box) { ev.preventDefault(); box.focus(); }
+    });
   }
 
   window.duben = { formatDate: formatDate, formatCount: formatCount, applyUi: applyUi, applyScript: applyScript };

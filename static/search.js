@@ -13,12 +13,15 @@
   var CONFIG = window.DUBEN_SEARCH || { shards: 1, docs: 0, root: "" };
   var ROOT = CONFIG.root || "";
   var PAGE = 10;
+  /* A query's first tokens only: a pasted paragraph must not load every
+     shard. Sixteen bigrams are a 17-character Chinese phrase. */
+  var MAX_TOKENS = 16;
   var waiting = {};
   var loaded = {};
   S.shards = {};
   S.docs = {};
+  S.facets = {};
   S.t2sMap = null;
-  S.facetsData = null;
 
   function done(key) {
     loaded[key] = true;
@@ -27,7 +30,10 @@
   }
   S.shard = function (n, data) { S.shards[n] = data; done("s" + n); };
   S.doc = function (i, d) { S.docs[i] = d; done("d" + i); };
-  S.facets = function (f) { S.facetsData = f; done("facets"); };
+  S.facet = function (name, values, packed) {
+    S.facets[name] = { values: values, packed: packed };
+    done(name);
+  };
   S.t2s = function (from, to) {
     var map = {};
     var a = Array.from(from), b = Array.from(to);
@@ -121,6 +127,8 @@
     return h >>> 0;
   }
 
+  /* Resolves once the conversion table normalize() needs has loaded. */
+  S.ready = function () { return load("t2s", "t2s.js"); };
   S.normalize = normalize;
   S.tokens = function (text) { return tokens(normalize(text)); };
   S.hash = hash;
@@ -137,53 +145,51 @@
     var postings = [], doc = 0;
     for (var k = 0; k + 1 < nums.length; k += 2) {
       doc += nums[k];
-      postings.push({ doc: doc, weight: (nums[k + 1] >> 1) / 2, glossary: (nums[k + 1] & 1) === 1 });
+      postings.push({ doc: doc, score: nums[k + 1] >> 1, glossary: (nums[k + 1] & 1) === 1 });
     }
     return postings;
   }
 
-  function facet(doc) {
-    var f = S.facetsData, s = f.docs.substr(doc * 9, 9);
-    var day = parseInt(s.substr(3, 4), 36);
-    return {
-      lang: f.langs[parseInt(s[0], 36)],
-      topic: parseInt(s.substr(1, 2), 36) - 1,
-      day: day,
-      year: day ? new Date(day * 86400000).getUTCFullYear() : 0,
-      length: parseInt(s.substr(7, 2), 36) * 4
-    };
-  }
-
-  /* BM25 over the query's tokens; every token must match (AND). */
+  /* Each posting's score is BM25's term score, document length applied,
+     quantized at build time (src/search/index.rs); ranking multiplies by
+     the idf and adds up. Every token must match (AND). Ties go to the
+     newer article: the lower id. */
   function rank(toks, filters) {
-    var n = S.facetsData ? S.facetsData.docs.length / 9 : CONFIG.docs;
-    var avgdl = (S.facetsData && S.facetsData.avgdl) || 1;
+    var n = CONFIG.docs || 1, unit = CONFIG.unit || 1;
     var scores = null, viaGlossary = {};
-    var unique = toks.filter(function (t, i) { return toks.indexOf(t) === i; });
-    for (var t = 0; t < unique.length; t++) {
-      var raw = (S.shards[hash(unique[t]) % CONFIG.shards] || {})[unique[t]];
-      var postings = raw ? decode(raw) : [];
+    var lists = toks.map(function (t) {
+      var raw = (S.shards[hash(t) % CONFIG.shards] || {})[t];
+      return raw ? decode(raw) : [];
+    });
+    /* Rarest first: later tokens only look up documents still in. */
+    lists.sort(function (a, b) { return a.length - b.length; });
+    for (var t = 0; t < lists.length; t++) {
+      var postings = lists[t];
       var idf = Math.log(1 + (n - postings.length + 0.5) / (postings.length + 0.5));
-      var next = {};
+      var next = new Map();
       for (var p = 0; p < postings.length; p++) {
         var post = postings[p], d = post.doc;
-        if (scores && !(d in scores)) continue;
-        var dl = facet(d).length || avgdl;
-        var tf = post.weight;
-        next[d] = (scores ? scores[d] : 0) + idf * (tf * 2.2) / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl));
+        if (scores && !scores.has(d)) continue;
+        next.set(d, (scores ? scores.get(d) : 0) + idf * post.score * unit);
         if (post.glossary) viaGlossary[d] = true;
       }
       scores = next;
     }
-    var list = [];
-    for (var key in scores || {}) {
-      var doc = +key, fc = facet(doc);
-      if (filters.lang && fc.lang !== filters.lang) continue;
-      if (filters.topic !== "" && filters.topic !== undefined && String(fc.topic) !== filters.topic) continue;
-      if (filters.year && String(fc.year) !== filters.year) continue;
-      list.push({ doc: doc, score: scores[key], day: fc.day, glossary: !!viaGlossary[doc] });
+    var year = null;
+    if (filters.year) {
+      (CONFIG.years || []).forEach(function (y) { if (String(y[0]) === String(filters.year)) year = y; });
+      if (!year) return [];
     }
-    list.sort(function (a, b) { return b.score - a.score || b.day - a.day || a.doc - b.doc; });
+    var lang = filters.lang && S.facets.lang, langIndex = lang ? lang.values.indexOf(filters.lang) : -1;
+    var topic = filters.topic !== undefined && filters.topic !== "" && S.facets.topic;
+    var list = [];
+    (scores || new Map()).forEach(function (score, doc) {
+      if (year && (doc < year[1] || doc >= year[2])) return;
+      if (filters.lang && parseInt(lang.packed[doc], 36) !== langIndex) return;
+      if (topic && parseInt(topic.packed.substr(doc * 2, 2), 36) - 1 !== +filters.topic) return;
+      list.push({ doc: doc, score: score, glossary: !!viaGlossary[doc] });
+    });
+    list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return list;
   }
 
@@ -310,9 +316,14 @@
     var status = document.getElementById("search-status");
     var toks = [];
     return load("t2s", "t2s.js").then(function () {
-      toks = tokens(normalize(query));
+      toks = tokens(normalize(query)).filter(function (t, i, all) { return all.indexOf(t) === i; });
+      /* A lone Han character is indexed only where it stands alone, so it
+         cannot be required: it is dropped, and a query of nothing else is
+         refused with a message. It is still highlighted. */
+      var lone = toks.filter(function (t) { return Array.from(t).length === 1 && isHan(t.codePointAt(0)); });
+      toks = toks.filter(function (t) { return lone.indexOf(t) < 0; }).slice(0, MAX_TOKENS);
       if (!toks.length) {
-        status.textContent = query.trim() ? label("no_results") : "";
+        status.textContent = lone.length ? label("query_too_short") : query.trim() ? label("no_results") : "";
         document.getElementById("results").textContent = "";
         document.getElementById("more").hidden = true;
         return [];
@@ -323,7 +334,10 @@
         if (shards.indexOf(n) < 0) shards.push(n);
       });
       status.textContent = label("searching");
-      return Promise.all([load("facets", "facets.js")].concat(shards.map(function (n) { return load("s" + n, "s/" + n + ".js"); })))
+      var needed = shards.map(function (n) { return load("s" + n, "s/" + n + ".js"); });
+      if (filters && filters.lang) needed.push(load("lang", "lang.js"));
+      if (filters && filters.topic) needed.push(load("topic", "topic.js"));
+      return Promise.all(needed)
         .then(function () {
           var started = performance.now();
           var list = rank(toks, filters || {});

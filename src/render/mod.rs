@@ -65,6 +65,11 @@ impl<'a> Renderer<'a> {
         &self.config.base_url
     }
 
+    /// The site's timezone, in which dates are shown.
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.config.tz
+    }
+
     /// An interface label in the default language (the key itself if missing).
     pub fn label<'k>(&'k self, key: &'k str) -> &'k str {
         self.labels

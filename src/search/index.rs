@@ -1,22 +1,32 @@
 //! Search: the inverted index and its files.
 //!
-//! Every article is a document (its index in the archive). Its tokens come
-//! from four fields, weighted for ranking: title ×3, topics and people ×2,
-//! the *other-language* forms of the glossary terms it uses ×1.5 (so
-//! `Stoltenberg` finds an article that only writes 斯托尔滕贝格, and the result
-//! can say so), and the body ×1.
+//! Every article is a document: its index in the archive, which lists the
+//! newest first, so a lower id is a more recent article and a year is a
+//! range of ids. Its tokens come from four fields, weighted for ranking:
+//! title ×2, topics and people ×2, the *other-language* forms of the
+//! glossary terms it uses ×1.5 (so `Stoltenberg` finds an article that only
+//! writes 斯托尔滕贝格, and the result can say so), and the body ×1.
+//!
+//! Each posting carries its BM25 term score (k1 = 1.2, b = 0.75, the
+//! document's length already applied), quantized to 1..=15 (one base-64 digit with the glossary bit), so a query
+//! needs only the shards of its tokens: the browser multiplies by the idf it
+//! computes from the posting count and adds up.
 //!
 //! Files (all loaded by `<script>`, never fetched):
 //! - `search/s/<n>.js`: shard `n` of the postings, tokens assigned by
 //!   [`token_hash`] modulo the shard count; each token's postings are varint
-//!   numbers in a base-64 string: doc-id deltas and `weight × 2 | glossary`;
-//! - `search/facets.js`: per document, its language, topic, day and length;
+//!   numbers in a base-64 string: doc-id deltas and `score << 1 | glossary`;
 //! - `search/d/<id>.js`: one document's title, path, date, topic, language,
 //!   text (for snippets) and glossary terms, loaded for shown results only;
+//! - `search/lang.js`, `search/topic.js`: every document's language and
+//!   first topic, loaded only when the reader filters by them;
 //! - `search/t2s.js`: the Traditional → Simplified table of the normalizer.
+//!
+//! The year filter needs no file: `search.html` carries each year's id range.
 
 use std::fmt::Write as _;
 
+use chrono_tz::Tz;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -24,28 +34,25 @@ use serde::Serialize;
 use super::normalize::{T2S, is_han, normalize, stem, token_hash};
 use crate::link::Archive;
 
+/// BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Scores are quantized to 1..=QUANT.
+const QUANT: f64 = 15.0;
 /// Postings are split so that a shard is about this many bytes.
 const SHARD_TARGET_BYTES: usize = 48 * 1024;
 /// Text kept per document for snippets (characters).
 const SNIPPET_SOURCE_CHARS: usize = 2500;
 
-/// A built index, ready to write.
-pub struct SearchIndex {
-    /// Shard number → JavaScript source.
-    pub shards: Vec<String>,
-    pub facets: String,
-    /// Document id → JavaScript source.
-    pub docs: Vec<String>,
-    pub t2s: String,
-    /// Values the search page needs before the first query.
-    pub config: SearchConfig,
-}
-
 /// Inlined in `search.html`: enough to load the right shards.
 #[derive(Debug, Serialize, Clone)]
 pub struct SearchConfig {
-    pub shards: usize,
     pub docs: usize,
+    pub shards: usize,
+    /// `[year, first id, end id]`, newest year first.
+    pub years: Vec<[u32; 3]>,
+    /// The BM25 score a quantized 1 stands for.
+    pub unit: f64,
 }
 
 /// One token's weight in one document.
@@ -57,28 +64,27 @@ struct Weight {
     glossary_only: bool,
 }
 
-/// A token without allocation: one or two Han characters packed in a u64,
-/// or a word.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Key {
-    Han(u64),
-    Word(Box<str>),
+/// A Han token without allocation: one or two characters packed in a u64
+/// (the first in the high half; a lone character has no low half).
+fn han_chars(key: u64) -> impl Iterator<Item = char> {
+    [(key >> 32) as u32, (key & 0xFFFF_FFFF) as u32]
+        .into_iter()
+        .filter(|&c| c != 0)
+        .filter_map(char::from_u32)
 }
 
-impl Key {
-    fn text(&self) -> String {
-        match self {
-            Key::Han(k) => {
-                let (a, b) = ((k >> 32) as u32, (*k & 0xFFFF_FFFF) as u32);
-                [a, b]
-                    .iter()
-                    .filter(|&&c| c != 0)
-                    .filter_map(|&c| char::from_u32(c))
-                    .collect()
-            }
-            Key::Word(w) => w.to_string(),
-        }
+fn han_text(key: u64) -> String {
+    han_chars(key).collect()
+}
+
+/// [`token_hash`] of a Han token's text, without building it.
+fn han_hash(key: u64) -> u32 {
+    let mut buf = [0u8; 8];
+    let mut len = 0;
+    for c in han_chars(key) {
+        len += c.encode_utf8(&mut buf[len..]).len();
     }
+    token_hash(std::str::from_utf8(&buf[..len]).unwrap_or_default())
 }
 
 /// The tokens of one document with their weights, and its length in tokens.
@@ -139,9 +145,9 @@ impl DocTokens {
                     chars.next();
                 }
                 let stemmed = stem(&word);
-                match self.words.get_mut(stemmed.as_str()) {
+                match self.words.get_mut(stemmed.as_ref()) {
                     Some(w) => bump(w),
-                    None => bump(self.words.entry(stemmed.into_boxed_str()).or_insert(fresh)),
+                    None => bump(self.words.entry(stemmed.into()).or_insert(fresh)),
                 }
                 self.length += 1;
             }
@@ -177,70 +183,200 @@ fn doc_tokens(archive: &Archive, i: usize, terms_of: &[Vec<usize>]) -> DocTokens
     doc
 }
 
-/// The shard of a token, as `token_hash` of its text.
-fn shard_of(key: &Key, shards: usize) -> usize {
-    let hash = match key {
-        Key::Han(_) => token_hash(&key.text()),
-        Key::Word(w) => token_hash(w),
-    };
-    hash as usize % shards
-}
+/// Documents tokenized at a time: their postings go to the buckets before
+/// the next batch is read, so memory holds the postings, not the token maps.
+const BATCH: usize = 512;
+/// Postings are gathered in this many buckets (by token hash); a shard is
+/// a whole number of buckets, since the shard count is a power of two.
+const BUCKETS: u32 = 4096;
 
-/// Builds the whole index in memory.
-pub fn build(archive: &Archive) -> SearchIndex {
+/// A bucket's postings and the texts of its words by fingerprint.
+type Bucket = (Vec<Posting>, FxHashMap<u64, Box<str>>);
+
+/// Builds the index and writes its files through `put` (dates in `tz`, the
+/// site's timezone, as on the article pages); returns what
+/// `search.html` needs and the number of files written.
+///
+/// Documents are tokenized in parallel batches whose postings are moved to
+/// buckets by token hash; then each shard is sorted and written in
+/// parallel, and so is each document's snippet file.
+pub fn write(
+    archive: &Archive,
+    tz: Tz,
+    put: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
+) -> anyhow::Result<(SearchConfig, usize)> {
     let n = archive.entries.len();
+    if n >= 1 << 24 {
+        anyhow::bail!("the search index holds at most 16,777,215 articles; this archive has {n}");
+    }
     let mut terms_of: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (t, term) in archive.glossary.iter().enumerate() {
         for &i in &term.articles {
             terms_of[i].push(t);
         }
     }
-    let per_doc: Vec<DocTokens> = (0..n)
-        .into_par_iter()
-        .map(|i| doc_tokens(archive, i, &terms_of))
-        .collect();
-    let lengths: Vec<usize> = per_doc.iter().map(|d| d.length).collect();
-    let total_postings: usize = per_doc.iter().map(|d| d.han.len() + d.words.len()).sum();
-    let shard_count = (total_postings * 3 / SHARD_TARGET_BYTES).clamp(1, 4096);
-    // Each distinct token's shard, computed once.
-    let mut keys: FxHashMap<Key, usize> = FxHashMap::default();
-    let mut by_shard: Vec<Vec<(u32, usize, Weight)>> = vec![Vec::new(); shard_count];
-    let mut key_list: Vec<Key> = Vec::new();
-    for (doc, d) in per_doc.into_iter().enumerate() {
-        let han = d.han.into_iter().map(|(k, w)| (Key::Han(k), w));
-        let words = d.words.into_iter().map(|(k, w)| (Key::Word(k), w));
-        for (key, w) in han.chain(words) {
-            let id = match keys.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let id = key_list.len();
-                    key_list.push(key.clone());
-                    keys.insert(key, id);
-                    id
+    let mut buckets: Vec<Vec<Posting>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+    let mut words: Vec<FxHashMap<u64, Box<str>>> =
+        (0..BUCKETS).map(|_| FxHashMap::default()).collect();
+    let mut lengths: Vec<u32> = Vec::with_capacity(n);
+    let tokenize = |start: usize| -> Vec<DocTokens> {
+        (start..(start + BATCH).min(n))
+            .into_par_iter()
+            .map(|i| doc_tokens(archive, i, &terms_of))
+            .collect()
+    };
+    // Each batch is moved to the buckets while the next one is tokenized.
+    let mut batch = tokenize(0);
+    for start in (0..n).step_by(BATCH) {
+        let scatter = || {
+            for (k, d) in batch.into_iter().enumerate() {
+                let doc = (start + k) as u32;
+                lengths.push(d.length as u32);
+                for (key, w) in d.han {
+                    buckets[(han_hash(key) % BUCKETS) as usize].push(Posting::new(key, doc, w));
                 }
-            };
-            by_shard[shard_of(&key_list[id], shard_count)].push((doc as u32, id, w));
-        }
+                for (text, w) in d.words {
+                    let order = WORD | (fingerprint(&text) >> 1);
+                    let b = (token_hash(&text) % BUCKETS) as usize;
+                    buckets[b].push(Posting::new(order, doc, w));
+                    words[b].entry(order).or_insert(text);
+                }
+            }
+        };
+        let next = start + BATCH;
+        let ((), following) =
+            rayon::join(
+                scatter,
+                || {
+                    if next < n { tokenize(next) } else { Vec::new() }
+                },
+            );
+        batch = following;
     }
-    let texts: Vec<String> = key_list.par_iter().map(Key::text).collect();
-    let shards: Vec<String> = by_shard
+    let total: usize = buckets.iter().map(Vec::len).sum();
+    let shard_count = (total * 2 / SHARD_TARGET_BYTES)
+        .max(1)
+        .next_power_of_two()
+        .min(BUCKETS as usize) as u32;
+    let avgdl = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
+    // Shard s holds the buckets b with b % shard_count == s.
+    let mut by_shard: Vec<Vec<Bucket>> = (0..shard_count).map(|_| Vec::new()).collect();
+    for (b, (postings, w)) in buckets.into_iter().zip(words).enumerate() {
+        by_shard[b % shard_count as usize].push((postings, w));
+    }
+    by_shard
         .into_par_iter()
         .enumerate()
-        .map(|(s, postings)| shard_js(s, postings, &texts))
-        .collect();
-    SearchIndex {
-        facets: facets_js(archive, &lengths),
-        docs: (0..n)
-            .into_par_iter()
-            .map(|i| doc_js(archive, i, &terms_of[i]))
-            .collect(),
-        t2s: t2s_js(),
-        config: SearchConfig {
-            shards: shard_count,
-            docs: n,
-        },
-        shards,
+        .try_for_each(|(s, parts)| {
+            let mut postings: Vec<Posting> = Vec::new();
+            let mut texts: FxHashMap<u64, Box<str>> = FxHashMap::default();
+            for (p, w) in parts {
+                postings.extend(p);
+                texts.extend(w);
+            }
+            // Stable: each token's postings stay in document order.
+            postings.sort_by_key(|p| p.order());
+            let js = shard_js(s as u32, &postings, &texts, &lengths, avgdl);
+            put(&format!("search/s/{s}.js"), js.as_bytes())
+        })?;
+    (0..n).into_par_iter().try_for_each(|i| {
+        put(
+            &format!("search/d/{i}.js"),
+            doc_js(archive, i, &terms_of[i], tz).as_bytes(),
+        )
+    })?;
+    put("search/lang.js", lang_js(archive).as_bytes())?;
+    put("search/topic.js", topic_js(archive).as_bytes())?;
+    put("search/t2s.js", t2s_js().as_bytes())?;
+    let config = SearchConfig {
+        shards: shard_count as usize,
+        docs: n,
+        years: year_ranges(archive),
+        unit: (K1 + 1.0) / QUANT,
+    };
+    Ok((config, shard_count as usize + n + 3))
+}
+
+/// One token in one document, in 12 bytes: `order` is the Han key itself
+/// (one or two characters, below 2^63) or, for a word, [`WORD`] plus a
+/// 63-bit fingerprint of its text. Two different words of one shard with
+/// the same fingerprint would share postings; at a million distinct words
+/// the odds are about 1 in 10^7 per build, and the cost is a false match.
+/// The document (up to 2^24) and the weight (half units up to 127, and
+/// whether it came from glossary forms only) share the last word.
+#[derive(Clone, Copy)]
+struct Posting {
+    order_hi: u32,
+    order_lo: u32,
+    doc_weight: u32,
+}
+
+impl Posting {
+    fn new(order: u64, doc: u32, w: Weight) -> Self {
+        Posting {
+            order_hi: (order >> 32) as u32,
+            order_lo: order as u32,
+            doc_weight: (doc << 8) | (w.halves.min(127) << 1) | u32::from(w.glossary_only),
+        }
     }
+
+    fn order(&self) -> u64 {
+        (u64::from(self.order_hi) << 32) | u64::from(self.order_lo)
+    }
+
+    fn doc(&self) -> u32 {
+        self.doc_weight >> 8
+    }
+
+    fn weight(&self) -> Weight {
+        Weight {
+            halves: (self.doc_weight >> 1) & 127,
+            glossary_only: self.doc_weight & 1 == 1,
+        }
+    }
+}
+
+/// The high bit of a word's [`Posting::order`].
+const WORD: u64 = 1 << 63;
+
+/// 64-bit FNV-1a of a word.
+fn fingerprint(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A token's BM25 term score in a document, quantized: `(score << 1) |
+/// glossary_only`.
+fn score(w: Weight, length: u32, avgdl: f64) -> u32 {
+    let tf = f64::from(w.halves) / 2.0;
+    let bm25 = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * f64::from(length) / avgdl));
+    let q = (bm25 / (K1 + 1.0) * QUANT).round().clamp(1.0, QUANT) as u32;
+    (q << 1) | u32::from(w.glossary_only)
+}
+
+/// Each year's range of document ids (the archive lists newest first, so
+/// a year's articles are contiguous).
+fn year_ranges(archive: &Archive) -> Vec<[u32; 3]> {
+    let mut years: Vec<[u32; 3]> = Vec::new();
+    for m in &archive.months {
+        let (Some(&lo), Some(&hi)) = (m.entries.iter().min(), m.entries.iter().max()) else {
+            continue;
+        };
+        let (lo, hi) = (lo as u32, hi as u32 + 1);
+        match years.iter_mut().find(|y| y[0] == m.year as u32) {
+            Some(y) => {
+                y[1] = y[1].min(lo);
+                y[2] = y[2].max(hi);
+            }
+            None => years.push([m.year as u32, lo, hi]),
+        }
+    }
+    years.sort_unstable_by(|a, b| b[0].cmp(&a[0]));
+    years
 }
 
 /// Varint in base 64: five value bits a character, the sixth says "more".
@@ -258,27 +394,38 @@ fn push_varint(out: &mut String, mut v: u32) {
     }
 }
 
-fn shard_js(shard: usize, postings: Vec<(u32, usize, Weight)>, texts: &[String]) -> String {
-    // Postings arrive in document order; group them by token.
-    let mut by_token: FxHashMap<usize, Vec<(u32, Weight)>> = FxHashMap::default();
-    for (doc, tok, w) in postings {
-        by_token.entry(tok).or_default().push((doc, w));
-    }
-    let mut tokens: Vec<usize> = by_token.keys().copied().collect();
-    tokens.sort_unstable_by(|a, b| texts[*a].cmp(&texts[*b]));
+/// A shard's file from its postings, sorted by token then document.
+fn shard_js(
+    shard: u32,
+    postings: &[Posting],
+    words: &FxHashMap<u64, Box<str>>,
+    lengths: &[u32],
+    avgdl: f64,
+) -> String {
     let mut out = format!("dubenSearch.shard({shard},{{");
-    for (k, tok) in tokens.iter().enumerate() {
-        if k > 0 {
-            out.push(',');
+    let mut last: Option<u64> = None;
+    let mut last_doc = 0u32;
+    for p in postings {
+        let order = p.order();
+        if last != Some(order) {
+            if last.is_some() {
+                out.push_str("\",");
+            }
+            let text = match words.get(&order) {
+                Some(w) => w.to_string(),
+                None => han_text(order),
+            };
+            out.push_str(&serde_json::to_string(&text).unwrap_or_default());
+            out.push_str(":\"");
+            last = Some(order);
+            last_doc = 0;
         }
-        out.push_str(&serde_json::to_string(&texts[*tok]).unwrap_or_default());
-        out.push_str(":\"");
-        let mut last = 0u32;
-        for &(doc, w) in &by_token[tok] {
-            push_varint(&mut out, doc - last);
-            push_varint(&mut out, (w.halves.min(4095) << 1) | w.glossary_only as u32);
-            last = doc;
-        }
+        let doc = p.doc();
+        push_varint(&mut out, doc - last_doc);
+        push_varint(&mut out, score(p.weight(), lengths[doc as usize], avgdl));
+        last_doc = doc;
+    }
+    if last.is_some() {
         out.push('"');
     }
     out.push_str("});\n");
@@ -295,7 +442,8 @@ fn base36(mut v: u64, width: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-fn facets_js(archive: &Archive, lengths: &[usize]) -> String {
+/// `search/lang.js`: the language tags, then one base-36 digit per document.
+fn lang_js(archive: &Archive) -> String {
     let mut langs: Vec<&str> = archive
         .entries
         .iter()
@@ -303,31 +451,33 @@ fn facets_js(archive: &Archive, lengths: &[usize]) -> String {
         .collect();
     langs.sort_unstable();
     langs.dedup();
-    let mut packed = String::with_capacity(archive.entries.len() * 9);
-    for (i, e) in archive.entries.iter().enumerate() {
-        let lang = langs.iter().position(|l| *l == e.body.lang).unwrap_or(0);
-        let topic = e.topics.first().map(|t| t + 1).unwrap_or(0).min(1295);
-        let day = e
-            .article
-            .date
-            .map(|d| d.timestamp().div_euclid(86_400).max(1) as u64)
-            .unwrap_or(0);
-        packed.push_str(&base36(lang as u64, 1));
-        packed.push_str(&base36(topic as u64, 2));
-        packed.push_str(&base36(day, 4));
-        packed.push_str(&base36((lengths[i] / 4).min(1295) as u64, 2));
-    }
-    let avg = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
-    let topics: Vec<[&str; 2]> = archive
-        .topics
+    langs.truncate(36);
+    let packed: String = archive
+        .entries
         .iter()
-        .map(|t| [t.zh.as_str(), t.en.as_str()])
+        .map(|e| {
+            let i = langs.iter().position(|l| *l == e.body.lang).unwrap_or(0);
+            base36(i as u64, 1)
+        })
         .collect();
-    let value =
-        serde_json::json!({ "langs": langs, "topics": topics, "avgdl": avg, "docs": packed });
+    facet_js("lang", &langs, &packed)
+}
+
+/// `search/topic.js`: two base-36 digits per document, its first topic's
+/// index plus one (0: none).
+fn topic_js(archive: &Archive) -> String {
+    let packed: String = archive
+        .entries
+        .iter()
+        .map(|e| base36(e.topics.first().map_or(0, |t| t + 1).min(1295) as u64, 2))
+        .collect();
+    facet_js("topic", &[], &packed)
+}
+
+fn facet_js(name: &str, values: &[&str], packed: &str) -> String {
     format!(
-        "dubenSearch.facets({});\n",
-        serde_json::to_string(&value)
+        "dubenSearch.facet(\"{name}\",{},\"{packed}\");\n",
+        serde_json::to_string(values)
             .unwrap_or_default()
             .replace("</", "<\\/")
     )
@@ -344,12 +494,14 @@ struct DocJs<'a> {
     g: Vec<[&'a str; 2]>,
 }
 
-fn doc_js(archive: &Archive, i: usize, terms: &[usize]) -> String {
+fn doc_js(archive: &Archive, i: usize, terms: &[usize], tz: Tz) -> String {
     let e = &archive.entries[i];
     let doc = DocJs {
         t: &e.article.title,
         p: &e.path,
-        d: e.article.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        d: e.article
+            .date
+            .map(|d| d.with_timezone(&tz).format("%Y-%m-%d").to_string()),
         l: &e.body.lang,
         tp: e
             .topics
@@ -396,7 +548,7 @@ mod tests {
             let mut got: Vec<String> = doc
                 .han
                 .keys()
-                .map(|k| Key::Han(*k).text())
+                .map(|k| han_text(*k))
                 .chain(doc.words.keys().map(|w| w.to_string()))
                 .collect();
             got.sort();

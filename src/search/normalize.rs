@@ -14,6 +14,7 @@
 //!    word, lightly stemmed (`reports` → `report`, `talking` → `talk`).
 //!    Everything else separates tokens.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -150,36 +151,33 @@ pub fn analyze(text: &str) -> Vec<String> {
 
 /// A light English stemmer: plural and a few verb endings. Words of other
 /// scripts, and short words, are left alone.
-pub fn stem(word: &str) -> String {
+pub fn stem(word: &str) -> Cow<'_, str> {
     let n = word.chars().count();
     if !word.is_ascii() || n <= 3 {
-        return word.to_owned();
+        return Cow::Borrowed(word);
     }
-    let strip = |suffix: &str, replacement: &str| -> String {
-        format!("{}{replacement}", &word[..word.len() - suffix.len()])
-    };
+    let cut = |suffix: &str| Cow::Borrowed(&word[..word.len() - suffix.len()]);
     if word.ends_with("ies") && n > 4 {
-        strip("ies", "y")
-    } else if word.ends_with("sses") {
-        strip("sses", "ss")
-    } else if word.ends_with("ches")
+        Cow::Owned(format!("{}y", &word[..word.len() - 3]))
+    } else if word.ends_with("sses")
+        || word.ends_with("ches")
         || word.ends_with("shes")
         || word.ends_with("xes")
         || word.ends_with("zes")
     {
-        strip("es", "")
+        cut("es")
     } else if word.ends_with('s')
         && !word.ends_with("ss")
         && !word.ends_with("us")
         && !word.ends_with("is")
     {
-        strip("s", "")
+        cut("s")
     } else if word.ends_with("ing") && n > 5 {
-        strip("ing", "")
+        cut("ing")
     } else if word.ends_with("ed") && n > 4 {
-        strip("ed", "")
+        cut("ed")
     } else {
-        word.to_owned()
+        Cow::Borrowed(word)
     }
 }
 

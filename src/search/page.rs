@@ -1,7 +1,6 @@
 //! Search: writing the index files and the search page.
 
 use anyhow::Result;
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -28,17 +27,9 @@ struct Filters<'a> {
 
 /// Builds the index and writes it with `search.html`; returns the number of files.
 pub fn write_search(renderer: &Renderer, archive: &Archive, sink: &dyn Sink) -> Result<usize> {
-    let idx = index::build(archive);
-    idx.shards
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(n, js)| sink.put(&format!("search/s/{n}.js"), js.as_bytes()))?;
-    idx.docs
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, js)| sink.put(&format!("search/d/{i}.js"), js.as_bytes()))?;
-    sink.put("search/facets.js", idx.facets.as_bytes())?;
-    sink.put("search/t2s.js", idx.t2s.as_bytes())?;
+    let (config, files) = index::write(archive, renderer.timezone(), &|path, bytes| {
+        sink.put(path, bytes)
+    })?;
     let all: Vec<usize> = (0..archive.entries.len()).collect();
     let mut years: Vec<i32> = archive.months.iter().map(|m| m.year).collect();
     years.dedup();
@@ -60,10 +51,10 @@ pub fn write_search(renderer: &Renderer, archive: &Archive, sink: &dyn Sink) -> 
     let page = PageCtx::new("search.html", renderer.base_url());
     let mut ctx = Context::new();
     ctx.insert("search_filters", &filters);
-    ctx.insert("search_config", &idx.config);
+    ctx.insert("search_config", &config);
     sink.put(
         "search.html",
         &renderer.render_with("search.html", &page, ctx)?,
     )?;
-    Ok(idx.shards.len() + idx.docs.len() + 3)
+    Ok(files + 1)
 }

@@ -34,6 +34,11 @@ pub struct Page {
     events: Arc<Mutex<Events>>,
 }
 
+/// The `file://` URL of a file.
+pub fn file_url(file: &Path) -> String {
+    format!("file://{}", file.canonicalize().unwrap().display())
+}
+
 fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("DUBEN_CHROMIUM") {
         return Some(PathBuf::from(p));
@@ -89,6 +94,11 @@ impl Harness {
 
     /// Opens a file of the built site and waits until it has loaded.
     pub fn open(&self, file: &Path) -> Page {
+        self.open_url(&file_url(file))
+    }
+
+    /// Opens a URL (a `file://` URL with a query, say) and waits for it.
+    pub fn open_url(&self, url: &str) -> Page {
         let tab = self.browser.new_tab().expect("new tab");
         let events = Arc::new(Mutex::new(Events::default()));
         let sink = events.clone();
@@ -150,8 +160,7 @@ impl Harness {
             enable_durable_messages: None,
         })
         .expect("network");
-        let url = format!("file://{}", file.canonicalize().unwrap().display());
-        tab.navigate_to(&url).expect("navigate");
+        tab.navigate_to(url).expect("navigate");
         tab.wait_until_navigated().expect("load");
         // Let late console messages and image failures arrive.
         std::thread::sleep(Duration::from_millis(300));
@@ -291,6 +300,17 @@ impl Page {
 
     pub fn url(&self) -> String {
         self.tab.get_url()
+    }
+
+    /// Waits (up to ten seconds) until a JavaScript expression is true.
+    pub fn wait_for(&self, js: &str) {
+        for _ in 0..100 {
+            if self.eval(js) == serde_json::Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for `{js}` on {}", self.url());
     }
 }
 

@@ -10,7 +10,7 @@ fn the_fixture_site_has_exactly_the_expected_files() {
     assert_eq!(report.skipped(), 0);
     let expected = "
         .duben-output .nojekyll 404.html index.html page/2.html page/3.html page/4.html
-        style.css syntax.css duben.js i18n.js search.html search.js search/facets.js search/t2s.js
+        style.css syntax.css duben.js i18n.js search.html search.js search/lang.js search/topic.js search/t2s.js
         all/index.html all/2.html all/3.html archive/index.html
         2020/index.html 2020/04/index.html 2020/04/zzj-04232020160345.html
         2020/07/index.html 2020/07/5507442.html 2020/07/chinese-news-53459497.html

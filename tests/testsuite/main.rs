@@ -10,4 +10,5 @@ mod cli;
 mod common;
 mod languages;
 mod safe_write;
+mod search;
 mod seed;
