@@ -7,8 +7,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
+use regex::Regex;
 use walkdir::WalkDir;
 
 /// Built-in templates, by name.
@@ -71,7 +73,7 @@ impl Theme {
             .labels_toml
             .push(("built-in i18n.toml".into(), LABELS.to_owned()));
         for (name, bytes) in STATIC {
-            theme.statics.insert((*name).to_owned(), bytes.to_vec());
+            theme.statics.insert((*name).to_owned(), compact(bytes));
         }
         for (name, bytes) in read_tree(&root.join("templates"))? {
             let text = String::from_utf8(bytes)
@@ -83,10 +85,37 @@ impl Theme {
             }
         }
         for (name, bytes) in read_tree(&root.join("static"))? {
-            theme.statics.insert(name, bytes);
+            // A copy of a built-in file (this repository's own `static/`)
+            // is the built-in file, compacted.
+            let builtin = STATIC
+                .iter()
+                .any(|(n, b)| *n == name && *b == bytes.as_slice());
+            if !builtin {
+                theme.statics.insert(name, bytes);
+            }
         }
         Ok(theme)
     }
+}
+
+/// A built-in script or stylesheet without its comment lines and
+/// indentation: the search page must load under 50 KB before a query.
+/// Only duben's own files, written so that no string or regular expression
+/// spans lines, and no comment starts after code on its line.
+fn compact(bytes: &[u8]) -> Vec<u8> {
+    static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*/\*(?:[^*]|\*+[^*/])*\*+/[ \t]*$").expect("valid")
+    });
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let text = COMMENT.replace_all(text, "");
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.into_bytes()
 }
 
 /// Every regular file under `dir` (if it exists), by `/`-separated relative path.
@@ -142,6 +171,15 @@ mod tests {
             .collect();
         let embedded: Vec<String> = STATIC.iter().map(|(n, _)| (*n).to_owned()).collect();
         assert_eq!(statics, embedded);
+    }
+
+    #[test]
+    fn compacting_drops_comment_lines_and_indentation_only() {
+        let src = b"/* header\n * more */\nbody {\n  color: red; /* kept */\n}\n\n  /* a */ x(); /* b */\n";
+        assert_eq!(
+            String::from_utf8(compact(src)).unwrap(),
+            "body {\ncolor: red; /* kept */\n}\n/* a */ x(); /* b */\n"
+        );
     }
 
     #[test]

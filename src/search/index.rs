@@ -8,9 +8,10 @@
 //! writes 斯托尔滕贝格, and the result can say so), and the body ×1.
 //!
 //! Each posting carries its BM25 term score (k1 = 1.2, b = 0.75, the
-//! document's length already applied), quantized to 1..=15 (one base-64 digit with the glossary bit), so a query
-//! needs only the shards of its tokens: the browser multiplies by the idf it
-//! computes from the posting count and adds up.
+//! document's length already applied), quantized to 1..=15 (with the
+//! glossary bit, one base-64 digit), so a query needs only the shards of
+//! its tokens: the browser multiplies by the idf it computes from the
+//! posting count and adds up.
 //!
 //! Files (all loaded by `<script>`, never fetched):
 //! - `search/s/<n>.js`: shard `n` of the postings, tokens assigned by
@@ -244,13 +245,11 @@ pub fn write(
             }
         };
         let next = start + BATCH;
-        let ((), following) =
-            rayon::join(
-                scatter,
-                || {
-                    if next < n { tokenize(next) } else { Vec::new() }
-                },
-            );
+        let tokenize_next = || match next < n {
+            true => tokenize(next),
+            false => Vec::new(),
+        };
+        let ((), following) = rayon::join(scatter, tokenize_next);
         batch = following;
     }
     let total: usize = buckets.iter().map(Vec::len).sum();

@@ -244,7 +244,7 @@ fn a_site_with_only_site_toml_and_content_builds_with_the_built_in_theme() {
     let site = TestSite::fixture("broken");
     assert!(!site.root().join("templates").exists());
     site.build();
-    assert!(site.read("style.css").contains("duben built-in theme"));
+    assert!(site.read("style.css").contains("--accent: #8a1c1c;"));
     assert!(
         site.read("index.html")
             .contains(r#"<link rel="stylesheet" href="style.css">"#)
