@@ -6,10 +6,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::cache::Cache;
+use crate::cache::last_build::{Fingerprint, LastBuild, list_output};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::Archive;
 use crate::link::translations::{SUGGEST_MIN_SCORE, USE_MIN_MATCHES, USE_MIN_SCORE};
-use crate::pipeline::{configure, prepare};
+use crate::load::Loaded;
+use crate::pipeline::{configure, load_content, prepare, prepare_loaded};
+use crate::progress::ProgressMode;
 use crate::render::Renderer;
 use crate::render::theme::Theme;
 use crate::write::{self, Staging};
@@ -27,6 +31,10 @@ pub struct BuildOptions {
     pub zip: Option<PathBuf>,
     /// Build drafts too.
     pub drafts: bool,
+    /// Ignore `.duben-cache/` (it is still refreshed for the next build).
+    pub force: bool,
+    /// How progress is shown while building.
+    pub progress: ProgressMode,
 }
 
 /// What a build did.
@@ -36,6 +44,12 @@ pub struct BuildReport {
     /// URL sections without a topic label, with their article counts.
     pub unmapped_sections: Vec<(String, usize)>,
     pub files: usize,
+    /// Files identical to the previous output's, left untouched.
+    pub unchanged: usize,
+    /// Nothing changed since the last build: nothing was done.
+    pub up_to_date: bool,
+    /// Articles whose parse + clean came from the cache.
+    pub cached: usize,
     pub output: PathBuf,
     pub zip: Option<PathBuf>,
     pub diagnostics: Diagnostics,
@@ -56,6 +70,10 @@ impl BuildReport {
 /// Runs a whole build. `Err` means the build as a whole failed (bad
 /// configuration, template error, unwritable output); the previous output is
 /// then left as it was. Problems with single articles are in the report.
+///
+/// Parse + clean results come from `.duben-cache/` when the file, the
+/// settings and the binary are unchanged; when no input changed at all and
+/// the output is as the last build left it, nothing is done.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let root = &opts.root;
@@ -71,33 +89,139 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(root)?;
     // Templates compile before any article is read: a template error fails fast.
     Renderer::new(&config, &theme)?;
-    let prepared = prepare(root, config)?;
+    let cache = Cache::new(root, opts.force);
+    let timer = Instant::now();
+    let loaded = load_content(root, &config, opts.progress)?;
+    let timings = vec![("load", timer.elapsed())];
+    let fingerprint = inputs_fingerprint(root, opts, &config, &output, &theme, &loaded);
+    let abs_output = std::path::absolute(&output).unwrap_or_else(|_| output.clone());
+    if let Some(last) = LastBuild::load(&cache)
+        && last.matches(&fingerprint, &abs_output, opts.zip.as_deref())
+    {
+        return Ok(up_to_date_report(last, opts, output, started, timings));
+    }
+    LastBuild::forget(&cache);
+    let prepared = prepare_loaded(root, config, loaded, &cache, opts.progress, timings)?;
     let renderer = Renderer::new(&prepared.config, &theme)?;
     let mut timings = prepared.timings;
     let timer = Instant::now();
+    let step = opts.progress.step("render", 0);
     let staging = Staging::begin(&output)?;
     renderer.render_site(&prepared.archive, &staging, &mut timings)?;
     for (content_path, out_path) in &prepared.archive.assets {
         staging.copy(&prepared.content_dir.join(content_path), out_path)?;
     }
-    let files = staging.files();
+    let (files, unchanged) = (staging.files(), staging.unchanged());
+    step.finish(&format!("{files} file(s), {unchanged} unchanged"));
     timings.push(("render+write", timer.elapsed()));
     staging.commit()?;
-    if let Some(zip) = &opts.zip {
+    let mut zip = None;
+    if let Some(path) = &opts.zip {
         let timer = Instant::now();
-        write::zip::zip_site(&output, zip)?;
+        write::zip::zip_site(&output, path)?;
         timings.push(("zip", timer.elapsed()));
+        zip = std::fs::metadata(path)
+            .ok()
+            .map(|m| (path.clone(), m.len()));
     }
-    Ok(BuildReport {
+    let report = BuildReport {
         unmapped_sections: prepared.archive.unmapped_sections(),
         articles: prepared.archive.entries.len(),
         files,
+        unchanged,
+        up_to_date: false,
+        cached: prepared.cached,
         output,
         zip: opts.zip.clone(),
         diagnostics: prepared.diagnostics,
         elapsed: started.elapsed(),
         timings,
-    })
+    };
+    if let Some(files) = list_output(&abs_output) {
+        LastBuild {
+            fingerprint,
+            output: abs_output,
+            files,
+            zip,
+            articles: report.articles,
+            unmapped_sections: report.unmapped_sections.clone(),
+            diagnostics: report.diagnostics.items.clone(),
+        }
+        .save(&cache);
+    }
+    Ok(report)
+}
+
+/// Hashes everything a build reads: the options, site.toml,
+/// translations.toml, the theme, every article file's bytes and every other
+/// content file's size and time.
+fn inputs_fingerprint(
+    root: &Path,
+    opts: &BuildOptions,
+    config: &crate::config::SiteConfig,
+    output: &Path,
+    theme: &Theme,
+    loaded: &Loaded,
+) -> String {
+    let mut f = Fingerprint::default();
+    f.add(
+        format!(
+            "{:?}|{:?}|{}|{}",
+            output, opts.zip, config.base_url, config.drafts
+        )
+        .as_bytes(),
+    );
+    for name in ["site.toml", "translations.toml"] {
+        f.add(&std::fs::read(root.join(name)).unwrap_or_default());
+    }
+    for (name, text) in &theme.templates {
+        f.add(name.as_bytes());
+        f.add(text.as_bytes());
+    }
+    for (name, text) in &theme.labels_toml {
+        f.add(name.as_bytes());
+        f.add(text.as_bytes());
+    }
+    for (name, bytes) in &theme.statics {
+        f.add(name.as_bytes());
+        f.add(bytes);
+    }
+    for s in &loaded.sources {
+        f.add(s.rel_path.to_string_lossy().as_bytes());
+        f.add(&s.bytes);
+    }
+    for a in &loaded.assets {
+        f.add_file_meta(&root.join("content").join(a));
+    }
+    for d in &loaded.diagnostics {
+        f.add(d.to_string().as_bytes());
+    }
+    f.finish()
+}
+
+/// The report of a build that found nothing to do.
+fn up_to_date_report(
+    last: LastBuild,
+    opts: &BuildOptions,
+    output: PathBuf,
+    started: Instant,
+    timings: Vec<(&'static str, Duration)>,
+) -> BuildReport {
+    BuildReport {
+        articles: last.articles,
+        unmapped_sections: last.unmapped_sections,
+        files: last.files.len(),
+        unchanged: last.files.len(),
+        up_to_date: true,
+        cached: last.articles,
+        output,
+        zip: opts.zip.clone(),
+        diagnostics: Diagnostics {
+            items: last.diagnostics,
+        },
+        elapsed: started.elapsed(),
+        timings,
+    }
 }
 
 /// What `duben check` found.
@@ -203,15 +327,28 @@ pub fn summary(report: &BuildReport, verbose: bool) -> String {
             ));
         }
     }
-    s.push_str(&format!(
-        "Built {} article(s), skipped {}, {} warning(s); wrote {} file(s) to {} in {:.2} s\n",
-        report.articles,
-        skipped.len(),
-        warnings.len(),
-        report.files,
-        shown_path(&report.output).display(),
-        report.elapsed.as_secs_f64()
-    ));
+    if report.up_to_date {
+        s.push_str(&format!(
+            "Nothing changed since the last build: {} article(s), skipped {}, {} warning(s); {} file(s) in {} are up to date ({:.2} s)\n",
+            report.articles,
+            skipped.len(),
+            warnings.len(),
+            report.files,
+            shown_path(&report.output).display(),
+            report.elapsed.as_secs_f64()
+        ));
+    } else {
+        s.push_str(&format!(
+            "Built {} article(s), skipped {}, {} warning(s); wrote {} file(s) to {} ({} unchanged) in {:.2} s\n",
+            report.articles,
+            skipped.len(),
+            warnings.len(),
+            report.files,
+            shown_path(&report.output).display(),
+            report.unchanged,
+            report.elapsed.as_secs_f64()
+        ));
+    }
     if let Some(zip) = &report.zip {
         s.push_str(&format!("Zipped the site to {}\n", zip.display()));
     }

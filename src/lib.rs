@@ -5,6 +5,7 @@
 //! [`link`] → [`render`] → [`write`], run by [`build`].
 
 pub mod build;
+pub mod cache;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
@@ -12,6 +13,7 @@ pub mod link;
 pub mod load;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod write;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use duben::build::{self, BuildOptions};
+use duben::progress::ProgressMode;
 
 /// duben (读本): builds a bilingual reading archive from archived news articles.
 #[derive(Parser)]
@@ -37,6 +38,9 @@ enum Command {
         /// Build articles marked as drafts.
         #[arg(long)]
         drafts: bool,
+        /// Ignore the build cache (.duben-cache/) and redo everything.
+        #[arg(long)]
+        force: bool,
         /// Print only errors.
         #[arg(short, long)]
         quiet: bool,
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
             zip,
             strict,
             drafts,
+            force,
             quiet,
             verbose,
         } => {
@@ -73,6 +78,8 @@ fn main() -> ExitCode {
                 base_url,
                 zip,
                 drafts,
+                force,
+                progress: ProgressMode::detect(quiet),
             };
             match build::build(&opts) {
                 Ok(report) => {

@@ -1,6 +1,6 @@
 //! The pipeline up to the link stage: everything a build and a check share.
 //!
-//! load → parse → clean → link, each timed; rendering and writing are the
+//! load → parse + clean (cached per file) → link, each timed; rendering and writing are the
 //! build's (`build.rs`).
 
 use std::panic::AssertUnwindSafe;
@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::cache::Cache;
+use crate::cache::articles::{ArticleCache, Outcome};
 use crate::clean::byline::Pattern;
 use crate::clean::{self, CleanBody, CleanOptions};
 use crate::config::SiteConfig;
@@ -17,8 +21,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::topics::TopicMap;
 use crate::link::url_key::UrlMatcher;
 use crate::link::{self, Archive, LinkOptions};
-use crate::load;
+use crate::load::{self, Loaded, Source};
 use crate::parse::{self, Article, ParseOptions};
+use crate::progress::ProgressMode;
 
 /// A site read, cleaned and linked, ready to render or to report on.
 pub struct Prepared {
@@ -27,6 +32,8 @@ pub struct Prepared {
     pub archive: Archive,
     pub diagnostics: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
+    /// How many articles came from the build cache.
+    pub cached: usize,
 }
 
 /// Reads `root/site.toml`, with `--base-url` and `--drafts` applied.
@@ -39,8 +46,23 @@ pub fn configure(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Si
     Ok(config)
 }
 
-/// Runs load, parse, clean and link over `root/content`.
+/// Runs load, parse, clean and link over `root/content`, without a cache.
 pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
+    let timer = Instant::now();
+    let loaded = load_content(root, &config, ProgressMode::Quiet)?;
+    let timings = vec![("load", timer.elapsed())];
+    prepare_loaded(
+        root,
+        config,
+        loaded,
+        &Cache::disabled(),
+        ProgressMode::Quiet,
+        timings,
+    )
+}
+
+/// The load stage: every file of `root/content`, read.
+pub fn load_content(root: &Path, config: &SiteConfig, progress: ProgressMode) -> Result<Loaded> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         bail!(
@@ -48,53 +70,85 @@ pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
             root.display()
         );
     }
+    let step = progress.step("load", 0);
+    let loaded = load::load(&content_dir, Path::new("content"), config.max_file_bytes);
+    step.finish(&format!(
+        "{} article file(s), {} other file(s)",
+        loaded.sources.len(),
+        loaded.assets.len()
+    ));
+    Ok(loaded)
+}
+
+/// Parse, clean (through the cache) and link of loaded content.
+pub fn prepare_loaded(
+    root: &Path,
+    config: SiteConfig,
+    loaded: Loaded,
+    cache: &Cache,
+    progress: ProgressMode,
+    mut timings: Vec<(&'static str, Duration)>,
+) -> Result<Prepared> {
+    let content_dir = root.join("content");
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(8 << 20)
         .build_global();
-    let mut timings = Vec::new();
     let mut diagnostics = Diagnostics::default();
     let mut timer = Instant::now();
     let mut lap = |name: &'static str, timer: &mut Instant| {
         timings.push((name, timer.elapsed()));
         *timer = Instant::now();
     };
-
-    let loaded = load::load(&content_dir, Path::new("content"), config.max_file_bytes);
     diagnostics.extend(loaded.diagnostics);
-    lap("load", &mut timer);
 
+    let patterns = config.byline_patterns()?;
+    let assets = load::AssetIndex::new(&loaded.assets);
     let opts_parse = ParseOptions {
         tz: config.tz,
         drafts: config.drafts,
     };
-    let parsed: Vec<parse::Parsed> = loaded
+    let articles_cache = ArticleCache::new(cache, clean_settings(root, &config, &loaded.assets));
+    let keys: Vec<u128> = loaded
         .sources
         .par_iter()
-        .map(|s| parse::parse_source(s, opts_parse))
+        .map(|s| articles_cache.key(s))
         .collect();
-    drop(loaded.sources);
-    let mut articles = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        diagnostics.extend(p.diagnostics);
-        articles.extend(p.article);
-    }
-    lap("parse", &mut timer);
-
-    let patterns = config.byline_patterns()?;
-    let assets = load::AssetIndex::new(&loaded.assets);
-    let cleaned: Vec<Result<(Article, CleanBody), Diagnostic>> = articles
+    let step = progress.step("parse+clean", keys.len());
+    let hits = AtomicUsize::new(0);
+    let outcomes: Vec<Outcome> = loaded
+        .sources
         .into_par_iter()
-        .map(|a| clean_guarded(a, &patterns, &assets))
+        .zip(keys.par_iter())
+        .map(|(source, &key)| {
+            let outcome = match articles_cache.get(key) {
+                Some(o) => {
+                    hits.fetch_add(1, Ordering::Relaxed);
+                    o
+                }
+                None => {
+                    let o = parse_and_clean(&source, opts_parse, &patterns, &assets);
+                    articles_cache.put(key, &o);
+                    o
+                }
+            };
+            step.inc();
+            outcome
+        })
         .collect();
-    let mut items = Vec::with_capacity(cleaned.len());
-    for c in cleaned {
-        match c {
-            Ok(item) => items.push(item),
-            Err(d) => diagnostics.push(d),
-        }
+    articles_cache.prune(&keys.iter().copied().collect());
+    let hits = hits.into_inner();
+    let mut items = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        diagnostics.extend(o.diagnostics);
+        items.extend(o.item);
     }
-    lap("clean", &mut timer);
+    step.finish(&format!(
+        "{} article(s), {hits} from the cache",
+        items.len()
+    ));
+    lap("parse+clean", &mut timer);
 
+    let step = progress.step("link", 0);
     let topic_map =
         TopicMap::new(config.topic_defaults, &config.topics).map_err(|e| anyhow::anyhow!("{e}"))?;
     let translation_pairs = read_translations(root)?;
@@ -106,6 +160,7 @@ pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
     };
     let (archive, link_diags) = link::link(items, &link_opts);
     diagnostics.extend(link_diags);
+    step.finish("cross-references, glossary, translations");
     lap("link", &mut timer);
     diagnostics.sort();
     Ok(Prepared {
@@ -114,7 +169,43 @@ pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
         archive,
         diagnostics,
         timings,
+        cached: hits,
     })
+}
+
+/// Everything besides an article's own file that parse and clean depend on:
+/// site.toml (byline patterns, time zone), `--drafts`, and which local images
+/// exist.
+fn clean_settings(root: &Path, config: &SiteConfig, assets: &[PathBuf]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&std::fs::read(root.join("site.toml")).unwrap_or_default());
+    h.update(&[config.drafts as u8]);
+    for a in assets {
+        h.update(a.to_string_lossy().as_bytes());
+        h.update(b"\0");
+    }
+    h.digest128()
+}
+
+/// Parses and cleans one file; every problem is in the outcome.
+fn parse_and_clean(
+    source: &Source,
+    opts: ParseOptions,
+    patterns: &[Pattern],
+    assets: &load::AssetIndex,
+) -> Outcome {
+    let parsed = parse::parse_source(source, opts);
+    let mut outcome = Outcome {
+        diagnostics: parsed.diagnostics,
+        item: None,
+    };
+    if let Some(article) = parsed.article {
+        match clean_guarded(article, patterns, assets) {
+            Ok(item) => outcome.item = Some(item),
+            Err(d) => outcome.diagnostics.push(d),
+        }
+    }
+    outcome
 }
 
 pub fn read_config(root: &Path) -> Result<SiteConfig> {

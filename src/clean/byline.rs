@@ -50,14 +50,14 @@ impl Role {
 }
 
 /// One person credited in a byline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Credit {
     pub role: Role,
     pub name: String,
 }
 
 /// A parsed byline.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Byline {
     /// The byline as written.
     pub text: String,

@@ -12,7 +12,9 @@ use regex::Regex;
 use super::tree::{Element, Node};
 
 /// One gloss: a Chinese form and its English form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Gloss {
     pub zh: String,
     pub en: String,
@@ -578,6 +580,10 @@ fn term_before(text: &str, end: usize, english: &str) -> Option<String> {
 /// The glosses of one block of text.
 pub fn glosses_in(text: &str) -> Vec<Gloss> {
     let mut out = Vec::new();
+    // Most lines have no parenthesis; the patterns backtrack, so skip them.
+    if !text.contains(['(', '（']) {
+        return out;
+    }
     for caps in LATIN_IN_PARENS.captures_iter(text) {
         let Some(en) = caps.get(1) else { continue };
         let whole = caps.get(0).map(|m| m.start()).unwrap_or(0);

@@ -33,7 +33,7 @@ use tree::{Node, UrlContext};
 pub use policy::sanitize;
 
 /// A body ready for templates, and what was learned from it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CleanBody {
     /// Sanitized, restructured body without its byline and related list.
     pub body: Body,
@@ -56,7 +56,7 @@ pub struct CleanBody {
 }
 
 /// A Chinese body converted to the other script (Simplified ⇄ Traditional).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AltScript {
     /// `zh-Hant` for a Simplified article, `zh-Hans` for a Traditional one.
     pub lang: String,

@@ -15,7 +15,7 @@ use super::structure::text_of;
 use super::tree::{CONTAINER, Element, INLINE, Node};
 
 /// One entry of the related box: where it points and what it said.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RelatedLink {
     /// Absolute http(s) URL.
     pub href: String,

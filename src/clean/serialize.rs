@@ -11,12 +11,12 @@ use super::tree::{CONTAINER, Element, INLINE, Node};
 pub const EXTERNAL_REL: &str = "noopener noreferrer nofollow";
 
 /// A cleaned body: sanitized HTML with holes for link targets and local images.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     pub parts: Vec<Part>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Part {
     /// Finished, escaped HTML.
     Html(String),

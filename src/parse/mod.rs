@@ -19,7 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Source;
 
 /// Which syntax a file was written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// The archive format: timestamp comment, title link, raw HTML body.
     Archive,
@@ -28,7 +28,7 @@ pub enum Format {
 }
 
 /// An article's metadata and raw body, before cleaning.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// Path relative to the site root, for messages.
     pub display_path: PathBuf,

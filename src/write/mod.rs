@@ -4,6 +4,11 @@
 //! everything is written is the old output swapped out and the new one in.
 //! A failed or killed build therefore leaves the previous output intact, and
 //! nothing outside the output folder (and its staging sibling) is touched.
+//!
+//! A file whose bytes equal the previous output's file of the same name is
+//! not written again: it is hard-linked from the previous output, so its
+//! modification time (and inode) stay, and `rsync` or a Pages upload sees
+//! only what changed.
 
 mod guard;
 pub mod zip;
@@ -31,7 +36,10 @@ const STAGING_MARKER: &str = ".duben-staging";
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// The previous output, when it is a finished duben output.
+    previous: Option<PathBuf>,
     files: AtomicUsize,
+    unchanged: AtomicUsize,
     committed: bool,
 }
 
@@ -61,31 +69,63 @@ impl Staging {
         })?;
         std::fs::write(dir.join(STAGING_MARKER), "duben staging folder\n")
             .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+        let previous = output
+            .join(OUTPUT_MARKER)
+            .is_file()
+            .then(|| output.to_path_buf());
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            previous,
             files: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
             committed: false,
         })
     }
 
     /// Copies a file into the output at `path`.
     pub fn copy(&self, from: &Path, path: &str) -> Result<()> {
-        let target = self.dir.join(checked_relative(path)?);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
-        }
-        std::fs::copy(from, &target).with_context(|| {
-            format!("cannot copy `{}` to `{}`", from.display(), target.display())
-        })?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        let bytes =
+            std::fs::read(from).with_context(|| format!("cannot read `{}`", from.display()))?;
+        self.put(path, &bytes)
     }
 
-    /// Number of files written so far.
+    /// Number of files in the output so far.
     pub fn files(&self) -> usize {
         self.files.load(Ordering::Relaxed)
+    }
+
+    /// How many of them were identical to the previous output's and kept.
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
+    }
+
+    /// Links the previous output's `rel` into `target` when it holds exactly
+    /// `bytes`; whether it did.
+    fn keep_unchanged(&self, rel: &Path, target: &Path, bytes: &[u8]) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(rel);
+        // symlink_metadata: a link planted in the output is never followed.
+        let same_size = std::fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        if !same_size || !std::fs::read(&old).is_ok_and(|b| b == bytes) {
+            return false;
+        }
+        if std::fs::hard_link(&old, target).is_ok() {
+            return true;
+        }
+        // No hard links on this file system: write, but keep the old time.
+        let modified = std::fs::metadata(&old).and_then(|m| m.modified());
+        match (std::fs::write(target, bytes), modified) {
+            (Ok(()), Ok(t)) => std::fs::File::options()
+                .write(true)
+                .open(target)
+                .and_then(|f| f.set_modified(t))
+                .is_ok(),
+            _ => false,
+        }
     }
 
     /// The folder being written (for the zip, before the swap).
@@ -134,14 +174,19 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let target = self.dir.join(checked_relative(path)?);
+        let rel = checked_relative(path)?;
+        let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
         }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if self.keep_unchanged(&rel, &target, bytes) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         std::fs::write(&target, bytes)
             .with_context(|| format!("cannot write `{}`", target.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }

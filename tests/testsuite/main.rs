@@ -8,6 +8,7 @@ mod build_site;
 mod captions;
 mod cli;
 mod common;
+mod incremental;
 mod languages;
 mod safe_write;
 mod search;

@@ -39,7 +39,11 @@ fn a_build_killed_before_the_swap_leaves_the_old_output_intact() {
     // The next build cleans up what the killed one left and publishes.
     assert!(site.run(&["build"]).status.success());
     assert!(site.read("index.html").contains("新文章"));
-    assert_eq!(entries(site.root()), vec!["content", "public", "site.toml"]);
+    assert_eq!(
+        entries(site.root()),
+        vec![".duben-cache", "content", "public", "site.toml"],
+        "only the output and the build cache"
+    );
 }
 
 #[test]
@@ -76,5 +80,9 @@ fn rebuilding_replaces_the_previous_output_completely() {
     std::fs::remove_file(site.root().join("content/pages/about-duben.md")).unwrap();
     site.build();
     assert!(!site.output().join("2021/10/about-duben.html").exists());
-    assert_eq!(entries(site.root()), vec!["content", "public", "site.toml"]);
+    assert_eq!(
+        entries(site.root()),
+        vec![".duben-cache", "content", "public", "site.toml"],
+        "only the output and the build cache"
+    );
 }

@@ -1,0 +1,211 @@
+//! Incremental builds: the cache, unchanged files left untouched, and an
+//! incremental build's output equal to a full build's.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use duben::build::{BuildOptions, BuildReport, build};
+
+use crate::common::{TestSite, assert_internal_links_resolve, files};
+
+const EDITED: &str = "content/rfa/rc-04202021150817.md";
+const DELETED: &str = "content/rfa/zzj-04232020160345.md";
+const DELETED_PAGE: &str = "zzj-04232020160345.html";
+
+fn build_with(site: &TestSite, force: bool) -> BuildReport {
+    build(&BuildOptions {
+        root: site.root().to_path_buf(),
+        force,
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("build failed: {e:#}"))
+}
+
+/// Every output file and its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn edit_title(site: &TestSite, rel: &str, from: &str, to: &str) {
+    let path = site.root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    site.write(rel, text.replacen(from, to, 1));
+}
+
+#[test]
+fn an_incremental_build_equals_a_full_build() {
+    let site = TestSite::fixture("site");
+    let first = build_with(&site, false);
+    assert_eq!(first.cached, 0);
+    edit_title(
+        &site,
+        EDITED,
+        "中国核武扩张迅速",
+        "中国核武扩张迅速（更新）",
+    );
+    std::fs::remove_file(site.root().join(DELETED)).unwrap();
+    site.write(
+        "content/rfa/new-article.md",
+        "+++\ntitle = \"新增的文章\"\ndate = 2021-10-01T08:00:00Z\n+++\n\n北约（NATO）新增的一段。\n",
+    );
+    let incremental = build_with(&site, false);
+    assert_eq!(
+        incremental.cached,
+        first.articles - 2,
+        "all but the edited and deleted came from the cache"
+    );
+    assert!(incremental.unchanged > 0);
+    let after_incremental = snapshot(&site.output());
+
+    let full = build_with(&site, true);
+    assert_eq!(full.cached, 0, "--force reads nothing from the cache");
+    let after_full = snapshot(&site.output());
+    assert_eq!(
+        after_incremental.keys().collect::<Vec<_>>(),
+        after_full.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &after_full {
+        assert!(
+            after_incremental[path] == *bytes,
+            "{path} differs between incremental and full builds"
+        );
+    }
+    assert!(
+        site.read("2021/04/index.html")
+            .contains("中国核武扩张迅速（更新）")
+    );
+    assert!(site.read("2021/10/index.html").contains("新增的文章"));
+}
+
+#[test]
+fn a_deleted_article_disappears_from_every_page() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let linked_before = snapshot(&site.output())
+        .values()
+        .filter(|b| String::from_utf8_lossy(b).contains(DELETED_PAGE))
+        .count();
+    assert!(
+        linked_before > 3,
+        "the article is listed on several pages before"
+    );
+    std::fs::remove_file(site.root().join(DELETED)).unwrap();
+    site.build();
+    for (path, bytes) in snapshot(&site.output()) {
+        assert!(!path.ends_with(DELETED_PAGE), "{path} is still there");
+        let text = String::from_utf8_lossy(&bytes);
+        // Related links to the article stay, as external links to its source.
+        if path.ends_with(".html") {
+            let html = scraper::Html::parse_document(&text);
+            let a = scraper::Selector::parse("a[href]").unwrap();
+            for href in html.select(&a).filter_map(|a| a.value().attr("href")) {
+                assert!(
+                    href.contains("://") || !href.contains(DELETED_PAGE),
+                    "{path} still links to the deleted article's page: {href}"
+                );
+            }
+        }
+        let search_id = text.contains("zzj-04232020160345") && path.starts_with("search/");
+        assert!(!search_id, "{path} still indexes the deleted article");
+    }
+    assert_internal_links_resolve(&site.output());
+}
+
+#[test]
+fn unchanged_files_keep_their_modification_time() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let out = site.output();
+    let css = mtime(&out.join("style.css"));
+    let all = std::fs::read(out.join("2021/04/index.html")).unwrap();
+    let all_time = mtime(&out.join("2021/04/index.html"));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    edit_title(
+        &site,
+        EDITED,
+        "中国核武扩张迅速",
+        "中国核武扩张迅速（更新）",
+    );
+    let report = site.build();
+    assert!(!report.up_to_date);
+    assert!(report.unchanged > 0 && report.unchanged < report.files);
+    assert_eq!(
+        mtime(&out.join("style.css")),
+        css,
+        "style.css was rewritten"
+    );
+    assert!(
+        std::fs::read(out.join("2021/04/index.html")).unwrap() != all,
+        "the month page shows the new title"
+    );
+    assert_ne!(mtime(&out.join("2021/04/index.html")), all_time);
+}
+
+#[test]
+fn a_build_with_nothing_changed_does_nothing_and_repairs_a_damaged_output() {
+    let site = TestSite::fixture("site");
+    let first = site.build();
+    let before = snapshot(&site.output());
+    let again = site.build();
+    assert!(again.up_to_date);
+    assert_eq!(again.articles, first.articles);
+    assert_eq!(again.diagnostics.items, first.diagnostics.items);
+    assert!(snapshot(&site.output()) == before);
+    std::fs::remove_file(site.output().join("style.css")).unwrap();
+    let repaired = site.build();
+    assert!(!repaired.up_to_date, "a damaged output is rebuilt");
+    assert_eq!(repaired.cached, first.articles);
+    assert!(
+        snapshot(&site.output()) == before,
+        "the repaired output equals the first"
+    );
+}
+
+#[test]
+fn a_template_change_rebuilds_the_pages() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let builtin =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/404.html"))
+            .unwrap();
+    site.write(
+        "templates/404.html",
+        builtin.replacen("</main>", "</main><!-- custom 404 -->", 1),
+    );
+    let report = site.build();
+    assert!(!report.up_to_date);
+    assert!(site.read("404.html").contains("custom 404"));
+}
+
+#[test]
+fn progress_is_plain_lines_when_piped_and_silent_with_quiet() {
+    let site = TestSite::fixture("site");
+    let out = site.run(&["build"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for stage in ["load", "parse+clean", "link", "render"] {
+        assert!(
+            err.lines().any(|l| l.trim_start().starts_with(stage)),
+            "no `{stage}` line in {err}"
+        );
+    }
+    assert!(
+        !err.contains('\u{1b}'),
+        "no terminal escapes when piped: {err:?}"
+    );
+    let out = site.run(&["build", "-q"]);
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty() && out.stdout.is_empty());
+}
