@@ -326,6 +326,9 @@ pub fn summary(report: &BuildReport, verbose: bool) -> String {
                 t.as_secs_f64() * 1000.0
             ));
         }
+        if let Some(kib) = peak_memory_kib() {
+            s.push_str(&format!("  peak memory    {:>8} MiB\n", kib / 1024));
+        }
     }
     if report.up_to_date {
         s.push_str(&format!(
@@ -359,6 +362,13 @@ pub fn summary(report: &BuildReport, verbose: bool) -> String {
         abs.display()
     ));
     s
+}
+
+/// The process's peak resident memory (Linux: `VmHWM`), for `-v`.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// `./public` shows as `public`.
