@@ -5,9 +5,11 @@
 //! [`link`] → [`render`] → [`write`], run by [`build`].
 
 pub mod build;
+pub mod check;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
+pub mod init;
 pub mod link;
 pub mod load;
 pub mod parse;
