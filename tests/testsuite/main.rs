@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod init;
 mod languages;
+mod pages;
 mod safe_write;
 mod search;
 mod seed;
