@@ -158,3 +158,120 @@ fn suspicious_pairs(archive: &Archive) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::CleanBody;
+    use crate::link::translations::Suggestion;
+    use crate::link::{LinkOptions, link, topics::TopicMap, url_key::UrlMatcher};
+    use crate::parse::Article;
+
+    fn archive(items: &[(&str, &str, Option<&str>)]) -> Archive {
+        let items = items
+            .iter()
+            .enumerate()
+            .map(|(i, (name, lang, key))| {
+                let article = Article {
+                    display_path: format!("content/{name}").into(),
+                    rel_path: (*name).into(),
+                    title: (*name).into(),
+                    date: chrono::DateTime::from_timestamp(1_632_857_761 + i as i64, 0),
+                    translation_key: key.map(str::to_owned),
+                    ..Article::default()
+                };
+                let body = CleanBody {
+                    lang: (*lang).into(),
+                    ..CleanBody::default()
+                };
+                (article, body)
+            })
+            .collect();
+        let map = TopicMap::new(true, &BTreeMap::new()).unwrap();
+        let opts = LinkOptions {
+            tz: chrono_tz::UTC,
+            topics: &map,
+            matcher: UrlMatcher::default(),
+            translation_pairs: &[],
+        };
+        link(items, &opts).0
+    }
+
+    fn index(a: &Archive, name: &str) -> usize {
+        a.entries
+            .iter()
+            .position(|e| e.article.title == name)
+            .unwrap()
+    }
+
+    #[test]
+    fn keys_without_a_partner_in_another_language_are_lonely() {
+        let a = archive(&[
+            ("a.md", "zh-Hans", Some("pair")),
+            ("b.md", "en", Some("pair")),
+            ("c.md", "zh-Hans", Some("alone")),
+            ("d.md", "zh-Hans", Some("same")),
+            ("e.md", "zh-Hant", Some("same")),
+        ]);
+        let mut found: Vec<(String, Option<String>)> = lonely_keys(Path::new("/nonexistent"), &a)
+            .into_iter()
+            .map(|f| (f.file, f.target))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("content/c.md".to_owned(), Some("alone".to_owned())),
+                ("content/d.md".to_owned(), Some("same".to_owned())),
+                ("content/e.md".to_owned(), Some("same".to_owned())),
+            ]
+        );
+    }
+
+    #[test]
+    fn weak_and_borderline_automatic_pairs_are_listed() {
+        let mut a = archive(&[
+            ("strong.md", "zh-Hans", None),
+            ("strong-en.md", "en", None),
+            ("near.md", "zh-Hans", None),
+            ("near-en.md", "en", None),
+            ("weak.md", "zh-Hans", None),
+            ("weak-en.md", "en", None),
+        ]);
+        let pair = |a: &Archive, z, e, score, matched, used| Suggestion {
+            zh: index(a, z),
+            en: index(a, e),
+            score,
+            matched,
+            used,
+        };
+        a.suggestions = vec![
+            pair(&a, "strong.md", "strong-en.md", 0.9, 6, true),
+            pair(&a, "near.md", "near-en.md", 0.45, 3, true),
+            pair(&a, "weak.md", "weak-en.md", 0.2, 2, false),
+            pair(&a, "weak.md", "strong-en.md", 0.5, 4, false),
+        ];
+        let found: Vec<(String, String, f64)> = suspicious_pairs(&a)
+            .into_iter()
+            .map(|f| (f.file, f.message, f.score.unwrap()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found[0].0, "content/near.md");
+        assert!(
+            found[0].1.contains("near the threshold (0.45"),
+            "{}",
+            found[0].1
+        );
+        assert_eq!(found[1].2, 0.2);
+        assert!(
+            found[1]
+                .1
+                .contains("may be a translation of `content/weak-en.md`")
+        );
+        assert!(
+            found[2].1.contains("paired with another article"),
+            "{}",
+            found[2].1
+        );
+    }
+}
