@@ -189,4 +189,56 @@ mod tests {
         );
         assert_eq!(resolve_in_content(a, "../../up.md"), None);
     }
+
+    fn refs(format: Format, source_url: Option<&str>, body: &str) -> Vec<Finding> {
+        let source = Source {
+            display_path: "content/a/b.md".into(),
+            rel_path: "a/b.md".into(),
+            bytes: format!("front\n\n{body}\n").into_bytes(),
+        };
+        let article = Article {
+            display_path: source.display_path.clone(),
+            rel_path: source.rel_path.clone(),
+            format: Some(format),
+            source_url: source_url.map(|u| url::Url::parse(u).unwrap()),
+            body: body.to_owned(),
+            body_line: 3,
+            ..Article::default()
+        };
+        let assets = AssetIndex::new(&["a/b/here.png".into()]);
+        let articles = HashSet::from(["a/c.md".to_owned()]);
+        article_refs(&source, &article, &assets, &articles)
+    }
+
+    #[test]
+    fn relative_images_are_missing_unless_stored_or_resolvable() {
+        let body = r#"<img src="here.png"><img src="gone.png"><a href="c.md">c</a>"#;
+        let f = refs(Format::Markdown, None, body);
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.level, f.kind, f.target.as_deref(), f.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Level::Error, "missing-image", Some("gone.png"), Some(3)),
+                (Level::Error, "broken-link", Some("c.md"), Some(3)),
+            ]
+        );
+        assert!(
+            f[1].message.contains("names a content file"),
+            "{}",
+            f[1].message
+        );
+        // With a source URL: a Markdown page warns, an archive page is quiet.
+        let f = refs(Format::Markdown, Some("https://x.org/news/b.html"), body);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].level, Level::Warning);
+        assert!(
+            f[0].message.contains("https://x.org/news/gone.png"),
+            "{}",
+            f[0].message
+        );
+        assert!(refs(Format::Archive, Some("https://x.org/news/b.html"), body).is_empty());
+    }
 }
