@@ -1,5 +1,4 @@
-//! The build: the pipeline, then render and write; and the check, which
-//! stops before rendering.
+//! The build: the pipeline, then render and write.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,10 +8,8 @@ use anyhow::Result;
 use crate::cache::Cache;
 use crate::cache::last_build::{Fingerprint, LastBuild, list_output};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::link::Archive;
-use crate::link::translations::{SUGGEST_MIN_SCORE, USE_MIN_MATCHES, USE_MIN_SCORE};
 use crate::load::Loaded;
-use crate::pipeline::{configure, load_content, prepare, prepare_loaded};
+use crate::pipeline::{configure, load_content, prepare_loaded};
 use crate::progress::ProgressMode;
 use crate::render::Renderer;
 use crate::render::theme::Theme;
@@ -222,62 +219,6 @@ fn up_to_date_report(
         elapsed: started.elapsed(),
         timings,
     }
-}
-
-/// What `duben check` found.
-pub struct CheckReport {
-    pub archive: Archive,
-    pub diagnostics: Diagnostics,
-}
-
-/// Reads, cleans and links the site without writing anything.
-pub fn check(root: &Path) -> Result<CheckReport> {
-    let config = configure(root, None, false)?;
-    let theme = Theme::load(root)?;
-    Renderer::new(&config, &theme)?;
-    let prepared = prepare(root, config)?;
-    Ok(CheckReport {
-        archive: prepared.archive,
-        diagnostics: prepared.diagnostics,
-    })
-}
-
-/// The check's report: problems, unlabelled topics, translation pairs.
-pub fn check_summary(report: &CheckReport) -> String {
-    let mut s = String::new();
-    for d in &report.diagnostics.items {
-        s.push_str(&format!("{d}\n"));
-    }
-    let unmapped = report.archive.unmapped_sections();
-    for (section, n) in &unmapped {
-        s.push_str(&format!("note: topic section `{section}` ({n} article(s)) has no label; add it to [topics] in site.toml\n"));
-    }
-    let a = &report.archive;
-    let used = a.suggestions.iter().filter(|p| p.used).count();
-    s.push_str(&format!(
-        "Automatic translation pairs ({used} used: score ≥ {USE_MIN_SCORE} with ≥ {USE_MIN_MATCHES} names; listed from {SUGGEST_MIN_SCORE}):\n"
-    ));
-    let mut pairs: Vec<_> = a.suggestions.iter().collect();
-    pairs.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.zh.cmp(&y.zh)));
-    for p in pairs {
-        let (z, e) = (&a.entries[p.zh], &a.entries[p.en]);
-        s.push_str(&format!(
-            "  {} {:.2} ({} names) {} ⇄ {}\n",
-            if p.used { "used     " } else { "suggested" },
-            p.score,
-            p.matched,
-            z.article.display_path.display(),
-            e.article.display_path.display()
-        ));
-    }
-    let skipped = report.diagnostics.skipped().count();
-    s.push_str(&format!(
-        "Checked {} article(s): {} skipped, {} warning(s)\n",
-        a.entries.len() + skipped,
-        skipped,
-        report.diagnostics.warnings().count()
-    ));
-    s
 }
 
 /// The end-of-build summary, as printed by the command line.

@@ -6,9 +6,11 @@
 
 pub mod build;
 pub mod cache;
+pub mod check;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
+pub mod init;
 pub mod link;
 pub mod load;
 pub mod parse;

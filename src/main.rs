@@ -48,13 +48,24 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
-    /// Read, clean and link the site without writing anything; report every
-    /// problem, unlabelled topics and translation pairs. Exits with 1 when a
-    /// file cannot be built.
+    /// Check the site without writing anything: files that cannot be built,
+    /// warnings, unlabelled topics, duplicates, translations, broken links,
+    /// missing images. Exits with 1 when there are errors, 2 when the site
+    /// cannot be checked at all.
     Check {
         /// Site folder, holding site.toml and content/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// `text` for people, `json` for machines (one document on stdout).
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+    },
+    /// Create a new site (site.toml, example articles, a note on templates)
+    /// in DIR, the current folder by default.
+    Init {
+        /// Where to create the site; created if missing.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -95,28 +106,53 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&e),
             }
         }
-        Command::Check { root } => match build::check(&root) {
+        Command::Check { root, format } => match duben::check::check(&root) {
             Ok(report) => {
-                print!("{}", build::check_summary(&report));
-                if report.diagnostics.skipped().count() > 0 {
-                    ExitCode::FAILURE
-                } else {
-                    ExitCode::SUCCESS
+                match format {
+                    CheckFormat::Text => print!("{}", duben::check::text(&report)),
+                    CheckFormat::Json => print!("{}", duben::check::json(&report)),
                 }
+                ExitCode::from(u8::from(report.errors() > 0))
             }
-            Err(e) => report_error(&e),
+            Err(e) => {
+                print_chain(&e);
+                eprintln!("The site could not be checked.");
+                ExitCode::from(2)
+            }
+        },
+        Command::Init { dir } => match duben::init::init(&dir) {
+            Ok(created) => {
+                print!("{}", duben::init::summary(&dir, &created));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_chain(&e);
+                eprintln!("Nothing was written.");
+                ExitCode::FAILURE
+            }
         },
     }
 }
 
-/// The one place that prints an error chain.
+/// A failed build: the error chain, and what became of the output.
 fn report_error(e: &anyhow::Error) -> ExitCode {
+    print_chain(e);
+    eprintln!("The previous output, if any, was left as it was.");
+    ExitCode::FAILURE
+}
+
+/// The one place that prints an error chain.
+fn print_chain(e: &anyhow::Error) {
     eprintln!("error: {e}");
     for cause in e.chain().skip(1) {
         eprintln!("  Caused by: {cause}");
     }
-    eprintln!("The previous output, if any, was left as it was.");
-    ExitCode::FAILURE
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
 }
 
 /// mimalloc: the build allocates and frees many small strings and trees from

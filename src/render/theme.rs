@@ -80,6 +80,9 @@ impl Theme {
                 .with_context(|| format!("`templates/{name}` is not UTF-8 text"))?;
             if name == "i18n.toml" {
                 theme.labels_toml.push((format!("templates/{name}"), text));
+            } else if name.eq_ignore_ascii_case("README.md") {
+                // `duben init` writes one: notes for people, not a template.
+                continue;
             } else {
                 theme.templates.insert(name, text);
             }
@@ -189,7 +192,9 @@ mod tests {
         std::fs::write(dir.path().join("templates/404.html"), "mine").unwrap();
         std::fs::create_dir_all(dir.path().join("static/img")).unwrap();
         std::fs::write(dir.path().join("static/img/logo.png"), "png").unwrap();
+        std::fs::write(dir.path().join("templates/README.md"), "{% not tera").unwrap();
         let theme = Theme::load(dir.path()).unwrap();
+        assert!(!theme.templates.contains_key("README.md"));
         assert_eq!(theme.templates["404.html"], "mine");
         assert_eq!(theme.templates["base.html"], TEMPLATES[0].1);
         assert_eq!(theme.statics["img/logo.png"], b"png");

@@ -73,8 +73,9 @@ impl Harness {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            // Remote images cannot load offline; fail them at once.
-            "--host-resolver-rules=MAP * ~NOTFOUND",
+            // Remote images cannot load offline; fail them at once. Tests
+            // that serve the site over HTTP use 127.0.0.1.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         ]
         .iter()
         .map(OsStr::new)
@@ -141,7 +142,8 @@ impl Harness {
                         .find(|(id, _)| *id == ev.params.request_id)
                         .map(|(_, u)| u.clone())
                         .unwrap_or_default();
-                    if url.starts_with("file:") {
+                    // Local: the site on disk, or served by a test on 127.0.0.1.
+                    if url.starts_with("file:") || url.starts_with("http://127.0.0.1") {
                         e.failed_local_requests
                             .push(format!("{url}: {}", ev.params.error_text));
                     }
