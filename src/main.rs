@@ -154,8 +154,3 @@ enum CheckFormat {
     Text,
     Json,
 }
-
-/// mimalloc: the build allocates and frees many small strings and trees from
-/// two threads at once, where it is markedly faster than the system allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
