@@ -11,6 +11,7 @@ use crate::link::Archive;
 use crate::link::translations::{SUGGEST_MIN_SCORE, USE_MIN_MATCHES, USE_MIN_SCORE};
 use crate::pipeline::{configure, prepare};
 use crate::render::Renderer;
+use crate::render::sitemap::no_base_url_warning;
 use crate::render::theme::Theme;
 use crate::write::{self, Staging};
 
@@ -71,7 +72,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(root)?;
     // Templates compile before any article is read: a template error fails fast.
     Renderer::new(&config, &theme)?;
-    let prepared = prepare(root, config)?;
+    let mut prepared = prepare(root, config)?;
+    if prepared.config.base_url.is_empty() {
+        // One warning for the whole build, not one per page.
+        prepared.diagnostics.push(no_base_url_warning());
+    }
     let renderer = Renderer::new(&prepared.config, &theme)?;
     let mut timings = prepared.timings;
     let timer = Instant::now();

@@ -8,6 +8,7 @@ mod build_site;
 mod captions;
 mod cli;
 mod common;
+mod feeds;
 mod languages;
 mod safe_write;
 mod search;
