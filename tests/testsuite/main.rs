@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod feeds;
 mod languages;
+mod metadata;
 mod safe_write;
 mod search;
 mod seed;
