@@ -12,6 +12,7 @@ use crate::load::Loaded;
 use crate::pipeline::{configure, load_content, prepare_loaded};
 use crate::progress::ProgressMode;
 use crate::render::Renderer;
+use crate::render::sitemap::no_base_url_warning;
 use crate::render::theme::Theme;
 use crate::write::{self, Staging};
 
@@ -98,7 +99,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         return Ok(up_to_date_report(last, opts, output, started, timings));
     }
     LastBuild::forget(&cache);
-    let prepared = prepare_loaded(root, config, loaded, &cache, opts.progress, timings)?;
+    let mut prepared = prepare_loaded(root, config, loaded, &cache, opts.progress, timings)?;
+    if prepared.config.base_url.is_empty() {
+        // One warning for the whole build, not one per page.
+        prepared.diagnostics.push(no_base_url_warning());
+    }
     let renderer = Renderer::new(&prepared.config, &theme)?;
     let mut timings = prepared.timings;
     let timer = Instant::now();

@@ -140,6 +140,10 @@ pub fn check(root: &Path) -> Result<CheckReport> {
         .filter(|d| !translations::is_file_pair_diagnostic(d))
         .map(from_diagnostic)
         .collect();
+    if prepared.config.base_url.is_empty() {
+        let d = crate::render::sitemap::no_base_url_warning();
+        findings.push(Finding::new(Level::Warning, "no-base-url", "site.toml").message(d.message));
+    }
     findings.extend(unmapped_topics(archive));
     findings.extend(translations::check(root, archive)?);
     findings.extend(refs::check(root, &prepared.config)?);

@@ -14,6 +14,7 @@ const KINDS: &[(&str, &str)] = &[
         "translations.toml entries that match no article",
     ),
     ("duplicate-url", "Duplicate source URLs"),
+    ("no-base-url", "Site settings"),
     ("article-warning", "Warnings"),
     ("unmapped-topic", "Topic sections without a label"),
     (

@@ -23,6 +23,8 @@ pub struct SiteCtx<'a> {
     pub ui: &'static str,
     /// Absolute base URL with a trailing `/`, or empty.
     pub base_url: &'a str,
+    /// Whether the site has `atom.xml` (written only with a `base_url`).
+    pub feed: bool,
     pub generator: &'static str,
     pub extra: &'a toml::Table,
 }
@@ -36,6 +38,7 @@ impl<'a> SiteCtx<'a> {
             lang: config.default_language.tag(),
             ui: config.default_language.code(),
             base_url: &config.base_url,
+            feed: !config.base_url.is_empty(),
             generator: concat!("duben ", env!("CARGO_PKG_VERSION")),
             extra: &config.extra,
         }
@@ -51,6 +54,16 @@ pub struct PageCtx {
     pub root: String,
     /// Absolute URL of this page when `base_url` is set.
     pub canonical: Option<String>,
+    /// The page's own Atom feed (topic and language lists), for autodiscovery.
+    pub feed: Option<FeedLink>,
+}
+
+/// An Atom feed as a page's `<head>` announces it.
+#[derive(Debug, Serialize, Clone)]
+pub struct FeedLink {
+    /// Output path of the feed (`topics/china/atom.xml`).
+    pub path: String,
+    pub title: String,
 }
 
 impl PageCtx {
@@ -58,9 +71,34 @@ impl PageCtx {
         PageCtx {
             path: path.to_owned(),
             root: root_of(path),
-            canonical: (!base_url.is_empty()).then(|| format!("{base_url}{path}")),
+            canonical: absolute(base_url, path),
+            feed: None,
         }
     }
+}
+
+/// Characters that cannot stand as they are in a URL path.
+const PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The absolute URL of output path `path`, or `None` without a `base_url`:
+/// an absolute URL is never guessed. `base_url` ends with `/` (the
+/// configuration makes sure of it).
+pub fn absolute(base_url: &str, path: &str) -> Option<String> {
+    if base_url.is_empty() {
+        return None;
+    }
+    let path = percent_encoding::utf8_percent_encode(path, PATH_ESCAPES);
+    Some(format!("{base_url}{path}"))
 }
 
 /// `../` once per folder level of `path`.
@@ -253,6 +291,15 @@ pub struct MonthGroup<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_urls_need_a_base_url_and_escape_the_path() {
+        assert_eq!(absolute("", "a.html"), None);
+        assert_eq!(
+            absolute("https://u.github.io/repo/", "2021/09/a b.html").as_deref(),
+            Some("https://u.github.io/repo/2021/09/a%20b.html")
+        );
+    }
 
     #[test]
     fn roots_climb_one_level_per_folder() {

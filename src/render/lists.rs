@@ -11,6 +11,7 @@ use super::article::Crumb;
 use super::bilingual::LanguageLink;
 use super::chart::{self, Bar};
 use super::context::{ArticleLink, GroupLink, PageCtx, Pagination};
+use super::feeds::list_feed;
 use crate::link::Archive;
 use crate::write::Sink;
 
@@ -111,7 +112,18 @@ impl Renderer<'_> {
         let total = list.entries.len().div_ceil(per).max(1);
         (1..=total).into_par_iter().try_for_each(|n| {
             let path = page_path(&list.dir, n);
-            let page = PageCtx::new(&path, &self.config.base_url);
+            let mut page = PageCtx::new(&path, &self.config.base_url);
+            // Entries are newest first, undated last.
+            let dated = list
+                .entries
+                .first()
+                .is_some_and(|&i| links[i].date.is_some());
+            page.feed = list_feed(
+                list,
+                dated,
+                &self.config.base_url,
+                self.config.default_language,
+            );
             let articles = list.entries[(n - 1) * per..(n * per).min(list.entries.len())]
                 .iter()
                 .map(|&i| &links[i])

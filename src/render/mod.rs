@@ -6,9 +6,12 @@ pub mod article;
 pub mod bilingual;
 pub mod chart;
 pub mod context;
+pub mod feeds;
 pub mod labels;
 pub mod lists;
+pub mod meta;
 mod pages;
+pub mod sitemap;
 pub mod theme;
 
 use std::sync::Arc;
@@ -116,6 +119,9 @@ impl<'a> Renderer<'a> {
             .map(|i| ArticleLink::new(archive, i, self.config.tz, self.config.default_language))
             .collect();
         let links = &links;
+        // The sitemap lists the pages as they are written.
+        let pages = sitemap::PageRecorder::new(sink);
+        let (all, sink) = (sink, &pages as &dyn Sink);
         let mut files = self.render_articles(archive, links, sink)?;
         lap("  articles", &mut timer);
         files += self.render_home(archive, links, sink)?;
@@ -137,7 +143,10 @@ impl<'a> Renderer<'a> {
             "404.html",
             &self.render_with("404.html", &page, Context::new())?,
         )?;
-        Ok(files + 1 + self.write_statics(sink)?)
+        files += self.write_feeds(archive, all)?;
+        files += self.write_sitemap(archive, &pages.pages()?, all)?;
+        lap("  feeds+sitemap", &mut timer);
+        Ok(files + 1 + self.write_statics(all)?)
     }
 
     fn render_articles(
@@ -153,6 +162,7 @@ impl<'a> Renderer<'a> {
                 let page = PageCtx::new(&e.path, &self.config.base_url);
                 let mut ctx = Context::new();
                 ctx.insert("article", &article_ctx(archive, links, i, self.config));
+                ctx.insert("meta", &meta::meta_ctx(archive, i, self.config));
                 let html = self.render_with("article.html", &page, ctx)?;
                 sink.put(&e.path, &html)
             })?;

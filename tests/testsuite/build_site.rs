@@ -10,6 +10,7 @@ fn the_fixture_site_has_exactly_the_expected_files() {
     assert_eq!(report.skipped(), 0);
     let expected = "
         .duben-output .nojekyll 404.html index.html page/2.html page/3.html page/4.html
+        atom.xml sitemap.xml robots.txt
         style.css syntax.css duben.js i18n.js search.html search.js search/lang.js search/topic.js search/t2s.js
         all/index.html all/2.html all/3.html archive/index.html
         2020/index.html 2020/04/index.html 2020/04/zzj-04232020160345.html
@@ -24,6 +25,7 @@ fn the_fixture_site_has_exactly_the_expected_files() {
         glossary/index.html glossary/jens-stoltenberg/index.html glossary/nato/index.html
         glossary/stephen-young/index.html
         languages/index.html languages/en/index.html languages/zh-hans/index.html
+        languages/en/atom.xml languages/zh-hans/atom.xml
         languages/zh-hans/page-2.html languages/zh-hans/page-3.html
         people/index.html people/page-2.html people/cai-ling/index.html people/hong-wei/index.html
         people/hu-li-yi/index.html people/jia-yuan/index.html people/qiao-long/index.html
@@ -33,7 +35,9 @@ fn the_fixture_site_has_exactly_the_expected_files() {
         sources/voachinese-com/index.html
         topics/index.html topics/page-2.html topics/china/index.html topics/commentary/index.html
         topics/hong-kong/index.html topics/meta/index.html topics/military-diplomacy/index.html
-        topics/top-news/index.html";
+        topics/top-news/index.html
+        topics/china/atom.xml topics/commentary/atom.xml topics/hong-kong/atom.xml topics/meta/atom.xml
+        topics/military-diplomacy/atom.xml topics/top-news/atom.xml";
     let mut expected: Vec<&str> = expected.split_whitespace().collect();
     expected.sort();
     // The search index: one file per article, and postings shards whose
@@ -161,6 +165,13 @@ fn nothing_from_content_reaches_the_output_unsanitized() {
         let doc = scraper::Html::parse_document(&page);
         for script in doc.select(&scraper::Selector::parse("script").unwrap()) {
             // The search page adds its script and the index's size.
+            if script.value().attr("type") == Some("application/ld+json") {
+                // Article metadata: data, never run; it must parse as JSON.
+                let json: serde_json::Value = serde_json::from_str(&script.inner_html())
+                    .unwrap_or_else(|e| panic!("{f}: JSON-LD: {e}"));
+                assert_eq!(json["@type"], "NewsArticle", "{f}");
+                continue;
+            }
             match script.value().attr("src") {
                 Some(src) => assert!(
                     src.ends_with("i18n.js")
@@ -189,14 +200,33 @@ fn nothing_from_content_reaches_the_output_unsanitized() {
 }
 
 #[test]
-fn base_url_appears_only_in_canonical_links() {
+fn base_url_appears_only_in_head_metadata_never_in_links_a_reader_follows() {
     let site = TestSite::fixture("site");
     site.build();
     let page = site.read("2021/09/cl-09282021124357.html");
     assert!(page.contains(r#"<link rel="canonical" href="https://example.github.io/archive/2021/09/cl-09282021124357.html">"#));
-    assert_eq!(page.matches("example.github.io").count(), 1);
-    let home = site.read("index.html");
-    assert_eq!(home.matches("example.github.io").count(), 1);
+    for f in files(&site.output())
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+    {
+        let page = site.read(f);
+        let body = inner_html(&page, "body");
+        // 404.html is shown at any depth: its home link is the exception.
+        if f != "404.html" {
+            assert!(
+                !body.contains("example.github.io"),
+                "{f}: base_url in the body"
+            );
+        }
+        let doc = scraper::Html::parse_document(&page);
+        let sel = scraper::Selector::parse("head link[href]").unwrap();
+        for link in doc.select(&sel) {
+            let href = link.value().attr("href").unwrap();
+            if href.contains("example.github.io") {
+                assert_eq!(link.value().attr("rel"), Some("canonical"), "{f}: {href}");
+            }
+        }
+    }
 }
 
 #[test]

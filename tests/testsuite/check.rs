@@ -105,6 +105,7 @@ fn check_reports_every_known_problem_of_the_fixture_as_json() {
             None,
         ),
         row("warning", "duplicate-url", "content/dup-b.md", None, None),
+        row("warning", "no-base-url", "site.toml", None, None),
         row(
             "warning",
             "lonely-translation-key",
@@ -126,7 +127,7 @@ fn check_reports_every_known_problem_of_the_fixture_as_json() {
     want.sort();
     assert_eq!(found, want);
     assert_eq!(doc["errors"], 6);
-    assert_eq!(doc["warnings"], 4);
+    assert_eq!(doc["warnings"], 5);
     assert_eq!(doc["articles"], 6, "empty.md skipped, dup-b.md dropped");
     for f in doc["findings"].as_array().unwrap() {
         let message = f["message"].as_str().unwrap();
@@ -162,7 +163,7 @@ fn check_text_report_is_grouped_with_a_summary() {
         "  warning[duplicate-url]: content/dup-b.md: has the same source URL as `content/dup-a.md`",
         "Topic sections without a label (1):\n",
         "Checked 6 article(s) and ",
-        ": 6 error(s), 4 warning(s); the check fails\n",
+        ": 6 error(s), 5 warning(s); the check fails\n",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

@@ -14,9 +14,11 @@ fn build_prints_a_summary_and_where_to_open_the_site() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("Built 21 article(s), skipped 6, 14 warning(s); wrote "),
+        stdout.contains("Built 21 article(s), skipped 6, 15 warning(s); wrote "),
         "{stdout}"
     );
+    // The fixture has no base_url: one warning for the whole build.
+    assert_eq!(stdout.matches("no `base_url`").count(), 1, "{stdout}");
     let index = site.output().join("index.html").canonicalize().unwrap();
     assert!(
         stdout.contains(&format!("Open file://{} in a browser", index.display())),

@@ -38,9 +38,11 @@ fn a_new_site_builds_three_articles_without_warnings_and_passes_check() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains("Built 3 article(s), skipped 0, 0 warning(s)"),
+        said.contains("Built 3 article(s), skipped 0, 1 warning(s)"),
         "{said}"
     );
+    // The one warning: a new site has no base_url yet, so no feeds or sitemap.
+    assert!(said.contains("site.toml: no `base_url`"), "{said}");
     // The two Markdown examples are each other's translation.
     let zh = std::fs::read_to_string(site.join("public/2023/11/markdown-toml.html")).unwrap();
     assert!(
@@ -55,7 +57,9 @@ fn a_new_site_builds_three_articles_without_warnings_and_passes_check() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(": 0 error(s), 0 warning(s)"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(": 0 error(s), 1 warning(s)"), "{said}");
+    assert!(said.contains("no `base_url`"), "{said}");
 }
 
 #[test]
