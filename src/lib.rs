@@ -14,4 +14,5 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod write;

@@ -73,8 +73,9 @@ impl Harness {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            // Remote images cannot load offline; fail them at once.
-            "--host-resolver-rules=MAP * ~NOTFOUND",
+            // Remote images cannot load offline; fail them at once. The
+            // local server of `duben serve` stays reachable.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         ]
         .iter()
         .map(OsStr::new)

@@ -12,3 +12,4 @@ mod languages;
 mod safe_write;
 mod search;
 mod seed;
+mod serve;
