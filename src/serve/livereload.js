@@ -60,5 +60,7 @@
     });
   }
 
-  connect();
+  // After the load event, so that the stream never holds up the page's load.
+  if (document.readyState === "complete") connect();
+  else window.addEventListener("load", connect);
 })();
