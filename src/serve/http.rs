@@ -19,6 +19,7 @@ use super::paths::{self, Target};
 pub const EVENTS_PATH: &str = "/__duben/events";
 pub const SCRIPT_PATH: &str = "/__duben/livereload.js";
 const SCRIPT: &str = include_str!("livereload.js");
+const FALLBACK_404: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404 Not Found</title></head>\n<body><p>404 Not Found</p></body></html>\n";
 const SCRIPT_TAG: &str = "<script src=\"/__duben/livereload.js\"></script>";
 
 /// What every worker shares.
@@ -83,7 +84,9 @@ fn not_found(output: &Path) -> Body {
         .and_then(|root| paths::inside(&root, &root.join("404.html")));
     match page.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
         Some((p, bytes)) => file_response(&p, bytes, 404),
-        None => text(404, "404 Not Found\n"),
+        // No site yet (the first build failed): still a page, so that the
+        // live-reload script shows the error and reloads on the fix.
+        None => file_response(Path::new("404.html"), FALLBACK_404.into(), 404),
     }
 }
 

@@ -147,7 +147,13 @@ fn rebuild(build_opts: &BuildOptions, opts: &ServeOptions, shared: &Shared, firs
                 message.push_str(&format!("\n  Caused by: {cause}"));
             }
             eprintln!("error: {message}");
-            eprintln!("Still serving the last good build; fix the error and save to rebuild.");
+            if first {
+                eprintln!(
+                    "Serving what the output folder holds; fix the error and save to rebuild."
+                );
+            } else {
+                eprintln!("Still serving the last good build; fix the error and save to rebuild.");
+            }
             shared.hub.publish(Message::Error(message));
         }
     }

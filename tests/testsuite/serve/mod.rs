@@ -146,6 +146,24 @@ fn a_template_error_reaches_the_pages_and_the_last_good_build_stays_served() {
 }
 
 #[test]
+fn a_site_whose_first_build_fails_is_served_once_fixed() {
+    let site = TestSite::fixture("site");
+    let good = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", format!("{good}paginate = 0\n"));
+    let server = Server::start(&site);
+    let reply = server.get("/");
+    assert_eq!(reply.status, 404);
+    // A page, so that the error shows in the browser and the fix reloads it.
+    assert!(reply.body.contains("/__duben/livereload.js"));
+    let mut events = server.events();
+    let (message, _) = events.wait_for("error", Duration::from_secs(2));
+    assert!(message.contains("site.toml"), "{message}");
+    site.write("site.toml", good);
+    events.wait_for("reload", Duration::from_secs(10));
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
 fn requests_outside_the_output_folder_are_not_found() {
     let site = TestSite::fixture("site");
     site.write("secret.txt", "SECRET");
