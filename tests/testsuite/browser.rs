@@ -290,11 +290,20 @@ fn the_unzipped_archive_reads_in_the_browser() {
 impl Page {
     /// Clicks the first element matching `selector` and waits for the next page.
     pub fn click(&self, selector: &str) {
+        let before = self.tab.get_url();
         self.tab
             .find_element(selector)
             .unwrap_or_else(|e| panic!("no `{selector}` on {}: {e}", self.tab.get_url()))
             .click()
             .unwrap_or_else(|e| panic!("cannot click `{selector}`: {e}"));
+        // `wait_until_navigated` can return before the click's navigation
+        // has started (on a busy machine): wait for the URL to change first.
+        for _ in 0..100 {
+            if self.tab.get_url() != before {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.tab.wait_until_navigated().expect("navigation");
         std::thread::sleep(Duration::from_millis(200));
     }
