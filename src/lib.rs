@@ -18,4 +18,5 @@ pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod write;

@@ -73,8 +73,8 @@ impl Harness {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            // Remote images cannot load offline; fail them at once. Tests
-            // that serve the site over HTTP use 127.0.0.1.
+            // Remote images cannot load offline; fail them at once. Local
+            // servers on 127.0.0.1 (`duben serve`, the Pages test) stay reachable.
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         ]
         .iter()
@@ -291,11 +291,20 @@ fn the_unzipped_archive_reads_in_the_browser() {
 impl Page {
     /// Clicks the first element matching `selector` and waits for the next page.
     pub fn click(&self, selector: &str) {
+        let before = self.tab.get_url();
         self.tab
             .find_element(selector)
             .unwrap_or_else(|e| panic!("no `{selector}` on {}: {e}", self.tab.get_url()))
             .click()
             .unwrap_or_else(|e| panic!("cannot click `{selector}`: {e}"));
+        // `wait_until_navigated` can return before the click's navigation
+        // has started (on a busy machine): wait for the URL to change first.
+        for _ in 0..100 {
+            if self.tab.get_url() != before {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.tab.wait_until_navigated().expect("navigation");
         std::thread::sleep(Duration::from_millis(200));
     }

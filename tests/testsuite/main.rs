@@ -18,3 +18,4 @@ mod pages;
 mod safe_write;
 mod search;
 mod seed;
+mod serve;
