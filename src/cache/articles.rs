@@ -58,13 +58,20 @@ impl<'a> ArticleCache<'a> {
         if !self.cache.read {
             return None;
         }
-        let bytes = std::fs::read(self.file(key)).ok()?;
-        postcard::from_bytes(&bytes).ok()
+        let file = self.file(key);
+        let bytes = std::fs::read(&file).ok()?;
+        let outcome = postcard::from_bytes(&bytes).ok();
+        if outcome.is_none() && self.cache.write {
+            // Damaged: remove it, so that `put` writes it again.
+            let _ = std::fs::remove_file(&file);
+        }
+        outcome
     }
 
-    /// Stores an outcome (best effort).
+    /// Stores an outcome (best effort). An entry already there is kept: the
+    /// key names its content (this keeps `--force` from rewriting them all).
     pub fn put(&self, key: u128, outcome: &Outcome) {
-        if !self.cache.write {
+        if !self.cache.write || self.file(key).is_file() {
             return;
         }
         if let Ok(bytes) = postcard::to_stdvec(outcome) {
@@ -129,6 +136,20 @@ mod tests {
         assert_ne!(key, ArticleCache::new(&cache, 2).key(&a));
         let forced = Cache::new(dir.path(), true);
         assert!(ArticleCache::new(&forced, 1).get(key).is_none());
+    }
+
+    #[test]
+    fn a_damaged_entry_is_a_miss_and_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), false);
+        let articles = ArticleCache::new(&cache, 1);
+        let a = source("a.md", "hello");
+        let key = articles.key(&a);
+        articles.put(key, &Outcome::default());
+        std::fs::write(articles.file(key), [0xff; 3]).unwrap();
+        assert!(articles.get(key).is_none());
+        articles.put(key, &Outcome::default());
+        assert!(articles.get(key).is_some());
     }
 
     #[test]
