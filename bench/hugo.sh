@@ -66,7 +66,7 @@ done
 # Incremental builds (duben only): nothing changed, then one article edited.
 "$BIN" build --root "$site" --output /dev/shm/bench-duben -q
 /usr/bin/time -f "unchanged archive:   %e s %M KiB" "$BIN" build --root "$site" --output /dev/shm/bench-duben -q
-one=$(find "$site/content" -name '*.md' | sort | head -1)
+one=$(find "$site/content" -name "*.md" | sort | sed -n 1p)
 cp "$one" "$WORK/edit-backup.md"
 sed -i '2s/\[/[（编辑）/' "$one"
 /usr/bin/time -f "one article edited:  %e s %M KiB" "$BIN" build --root "$site" --output /dev/shm/bench-duben -q
