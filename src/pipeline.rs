@@ -120,7 +120,7 @@ pub fn prepare_loaded(
         .into_par_iter()
         .zip(keys.par_iter())
         .map(|(source, &key)| {
-            let outcome = match articles_cache.get(key) {
+            let mut outcome = match articles_cache.get(key) {
                 Some(o) => {
                     hits.fetch_add(1, Ordering::Relaxed);
                     o
@@ -131,6 +131,12 @@ pub fn prepare_loaded(
                     o
                 }
             };
+            // What the cache holds need not stay in memory until rendering.
+            if let Some((_, body)) = &mut outcome.item
+                && let Some(path) = articles_cache.stored(key)
+            {
+                body.spill(path);
+            }
             step.inc();
             outcome
         })

@@ -45,6 +45,12 @@ impl<'a> ArticleCache<'a> {
         h.digest128()
     }
 
+    /// Where the entry of `key` is, if it is there.
+    pub fn stored(&self, key: u128) -> Option<PathBuf> {
+        let file = self.file(key);
+        file.is_file().then_some(file)
+    }
+
     fn file(&self, key: u128) -> PathBuf {
         let name = hex(key);
         self.cache
@@ -104,6 +110,19 @@ impl<'a> ArticleCache<'a> {
     }
 }
 
+/// The clean body of the entry at `path` (see [`CleanBody::full`]).
+pub fn read_clean_body(path: &std::path::Path) -> anyhow::Result<CleanBody> {
+    let fail = || {
+        anyhow::anyhow!(
+            "the build cache entry `{}` changed or vanished during the build; run the build again",
+            path.display()
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|_| fail())?;
+    let outcome: Outcome = postcard::from_bytes(&bytes).map_err(|_| fail())?;
+    outcome.item.map(|(_, body)| body).ok_or_else(fail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +169,52 @@ mod tests {
         assert!(articles.get(key).is_none());
         articles.put(key, &Outcome::default());
         assert!(articles.get(key).is_some());
+    }
+
+    #[test]
+    fn a_spilled_body_keeps_its_links_and_reads_back_whole() {
+        use crate::clean::serialize::{Body, Part};
+        use crate::clean::{AltScript, CleanBody};
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), false);
+        let articles = ArticleCache::new(&cache, 1);
+        let a = source("a.md", "x");
+        let key = articles.key(&a);
+        let body = Body {
+            parts: vec![
+                Part::Html("<p>正文</p>".into()),
+                Part::Link("https://example.org/b".into()),
+                Part::Asset("a/photo.jpg".into()),
+            ],
+        };
+        let clean = CleanBody {
+            body: body.clone(),
+            alt_script: Some(AltScript {
+                lang: "zh-Hant".into(),
+                body: body.clone(),
+                title: "標題".into(),
+            }),
+            ..CleanBody::default()
+        };
+        let outcome = Outcome {
+            diagnostics: vec![],
+            item: Some((Article::default(), clean.clone())),
+        };
+        articles.put(key, &outcome);
+        let mut spilled = clean;
+        spilled.spill(articles.stored(key).unwrap());
+        assert!(spilled.alt_script.is_none());
+        assert_eq!(
+            spilled.body.links().collect::<Vec<_>>(),
+            ["https://example.org/b"]
+        );
+        assert_eq!(spilled.body.assets().collect::<Vec<_>>(), ["a/photo.jpg"]);
+        let full = spilled.full().unwrap();
+        assert_eq!(full.body, body);
+        assert_eq!(full.alt_script.as_ref().unwrap().title, "標題");
+        std::fs::remove_file(articles.stored(key).unwrap()).unwrap();
+        let err = spilled.full().unwrap_err().to_string();
+        assert!(err.contains("run the build again"), "{err}");
     }
 
     #[test]

@@ -53,6 +53,33 @@ pub struct CleanBody {
     pub glosses: Vec<glosses::Gloss>,
     /// The body in the other Chinese script, for Chinese articles.
     pub alt_script: Option<AltScript>,
+    /// Set when the bulk of this body (its HTML and `alt_script`) was dropped
+    /// from memory because the build cache holds it at this path; `body` then
+    /// keeps only its links and local images. See [`CleanBody::full`].
+    #[serde(skip)]
+    pub stored: Option<std::path::PathBuf>,
+}
+
+impl CleanBody {
+    /// Drops the HTML and the other-script body from memory, keeping links
+    /// and local images (the link stage's), once `path` holds them.
+    pub fn spill(&mut self, path: std::path::PathBuf) {
+        self.body
+            .parts
+            .retain(|p| !matches!(p, serialize::Part::Html(_)));
+        self.alt_script = None;
+        self.stored = Some(path);
+    }
+
+    /// The whole body: this one, or the one read back from the build cache.
+    pub fn full(&self) -> anyhow::Result<std::borrow::Cow<'_, CleanBody>> {
+        match &self.stored {
+            None => Ok(std::borrow::Cow::Borrowed(self)),
+            Some(path) => {
+                crate::cache::articles::read_clean_body(path).map(std::borrow::Cow::Owned)
+            }
+        }
+    }
 }
 
 /// A Chinese body converted to the other script (Simplified ⇄ Traditional).
@@ -187,6 +214,7 @@ fn clean_with(
         byline,
         related,
         lang,
+        stored: None,
     }
 }
 

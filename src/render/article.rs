@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::context::{ArticleLink, DateCtx, GroupLink};
+use crate::clean::CleanBody;
 use crate::clean::serialize::{Body, external_link, push_attr};
 use crate::config::SiteConfig;
 use crate::link::Archive;
@@ -117,12 +118,13 @@ pub fn article_ctx<'a>(
     links: &'a [ArticleLink<'a>],
     i: usize,
     config: &SiteConfig,
+    full: &'a CleanBody,
 ) -> ArticleCtx<'a> {
     let tz = config.tz;
     let e = &archive.entries[i];
     let root = super::context::root_of(&e.path);
     let link = |j: usize| &links[j];
-    let body = render_body(archive, i, &e.body.body, &root);
+    let body = render_body(archive, i, &full.body, &root);
     let topics: Vec<GroupLink> = e
         .topics
         .iter()
@@ -191,7 +193,7 @@ pub fn article_ctx<'a>(
                 },
             }
         }),
-        alt_script: e.body.alt_script.as_ref().map(|alt| AltScriptCtx {
+        alt_script: full.alt_script.as_ref().map(|alt| AltScriptCtx {
             own: &e.body.lang,
             lang: &alt.lang,
             title: &alt.title,

@@ -231,7 +231,7 @@ impl Renderer<'_> {
             .description
             .clone()
             .unwrap_or_else(|| summarize(&e.body.summary, 200));
-        let body = render_body(archive, i, &e.body.body, base);
+        let body = render_body(archive, i, &e.body.full()?.body, base);
         let (authors, contributors) = people(archive, i);
         // Written inside a `<feed>` of its own, so that it is indented as
         // the real feed's child; only the entry is kept.

@@ -15,7 +15,7 @@ use super::article::render_body;
 use super::context::{absolute, summarize};
 use super::feeds::rfc3339;
 use crate::clean::byline::Role;
-use crate::clean::serialize::Part;
+use crate::clean::serialize::{Body, Part};
 use crate::config::SiteConfig;
 use crate::link::Archive;
 
@@ -85,7 +85,7 @@ struct Thing<'a> {
 }
 
 /// Builds the metadata of article `i`.
-pub fn meta_ctx(archive: &Archive, i: usize, config: &SiteConfig) -> MetaCtx {
+pub fn meta_ctx(archive: &Archive, i: usize, config: &SiteConfig, body: &Body) -> MetaCtx {
     let e = &archive.entries[i];
     let base = &config.base_url;
     let zh = e.body.lang.starts_with("zh");
@@ -95,7 +95,7 @@ pub fn meta_ctx(archive: &Archive, i: usize, config: &SiteConfig) -> MetaCtx {
         .clone()
         .unwrap_or_else(|| summarize(&e.body.summary, 200));
     let url = absolute(base, &e.path);
-    let image = first_image(archive, i, base);
+    let image = first_image(archive, i, body, base);
     let published = e.article.date.map(|d| rfc3339(d, config.tz));
     let section = e.topics.first().map(|&t| {
         let t = &archive.topics[t];
@@ -184,8 +184,7 @@ static IMG: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("img[src]").unwrap_or_else(|e| panic!("selector: {e:?}")));
 
 /// The absolute URL of the article's first image that has one.
-fn first_image(archive: &Archive, i: usize, base: &str) -> Option<String> {
-    let body = &archive.entries[i].body.body;
+fn first_image(archive: &Archive, i: usize, body: &Body, base: &str) -> Option<String> {
     let has_img = body
         .parts
         .iter()

@@ -160,9 +160,13 @@ impl<'a> Renderer<'a> {
             .try_for_each(|i| {
                 let e = &archive.entries[i];
                 let page = PageCtx::new(&e.path, &self.config.base_url);
+                let full = e.body.full()?;
                 let mut ctx = Context::new();
-                ctx.insert("article", &article_ctx(archive, links, i, self.config));
-                ctx.insert("meta", &meta::meta_ctx(archive, i, self.config));
+                ctx.insert(
+                    "article",
+                    &article_ctx(archive, links, i, self.config, &full),
+                );
+                ctx.insert("meta", &meta::meta_ctx(archive, i, self.config, &full.body));
                 let html = self.render_with("article.html", &page, ctx)?;
                 sink.put(&e.path, &html)
             })?;
