@@ -78,7 +78,7 @@ impl PageCtx {
 }
 
 /// Characters that cannot stand as they are in a URL path.
-const PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+pub(crate) const PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

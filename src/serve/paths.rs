@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, percent_decode_str, utf8_percent_encode};
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,19 +25,7 @@ pub enum Target {
 }
 
 /// Characters escaped when a path is written back into a `Location`.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'\\');
+const PATH_SEGMENT: &AsciiSet = &crate::render::context::PATH_ESCAPES.add(b'/').add(b'\\');
 
 /// The checked segments of a request path (`/a/b.html?x` → `["a", "b.html"]`),
 /// and whether it ended with `/`; `None` for anything suspicious.

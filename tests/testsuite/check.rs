@@ -1,22 +1,8 @@
 //! `duben check` on a fixture with known problems, and on the bundled archive.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use serde_json::Value;
 
 use crate::common::*;
-
-/// Every file of a folder with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir)
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(dir.join(&f)).unwrap();
-            (f, bytes)
-        })
-        .collect()
-}
 
 /// (level, kind, file, line, target) of every finding.
 type Row = (String, String, String, Option<u64>, Option<String>);

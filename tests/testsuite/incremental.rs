@@ -1,13 +1,12 @@
 //! Incremental builds: the cache, unchanged files left untouched, and an
 //! incremental build's output equal to a full build's.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::SystemTime;
 
 use duben::build::{BuildOptions, BuildReport, build};
 
-use crate::common::{TestSite, assert_internal_links_resolve, files};
+use crate::common::{TestSite, assert_internal_links_resolve, snapshot};
 
 const EDITED: &str = "content/rfa/rc-04202021150817.md";
 const DELETED: &str = "content/rfa/zzj-04232020160345.md";
@@ -20,17 +19,6 @@ fn build_with(site: &TestSite, force: bool) -> BuildReport {
         ..BuildOptions::default()
     })
     .unwrap_or_else(|e| panic!("build failed: {e:#}"))
-}
-
-/// Every output file and its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir)
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(dir.join(&f)).unwrap();
-            (f, bytes)
-        })
-        .collect()
 }
 
 fn mtime(path: &Path) -> SystemTime {
