@@ -469,7 +469,13 @@ fn simplified_and_traditional_switch_and_links_still_work() {
     assert_eq!(links_before, links_after, "URLs are not converted");
     // The choice persists: the related article opens in Traditional too.
     page.click(".related li.local a");
-    assert_eq!(page.eval("document.querySelector('h1').lang"), "zh-Hant");
+    assert!(
+        !page.url().ends_with("/cl-09282021124357.html"),
+        "{}",
+        page.url()
+    );
+    // On a busy machine the new page may still be applying the stored choice.
+    page.wait_for("document.querySelector('h1').lang === 'zh-Hant'");
     page.eval("document.querySelector('[data-script-set=\"zh-Hans\"]').click()");
     assert_eq!(page.eval("document.querySelector('h1').lang"), "zh-Hans");
     page.assert_clean();
