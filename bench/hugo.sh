@@ -15,20 +15,15 @@
 # Needs: python3, hugo (`apt-get install hugo`), GNU time (`apt-get install time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GEN=${GEN:-../shared/bench/gen_corpus.py}
-WORK=${WORK:-/tmp/duben-bench}
+. bench/site.sh
 N=${1:-10000}
 RUNS=${2:-5}
 
 cargo build --release --quiet
 BIN=$PWD/target/release/duben
 mkdir -p "$WORK"
-site="$WORK/site-$N"
+site=$(generated_site "$N")
 twin="$WORK/hugo-$N"
-if [ ! -d "$site/content" ]; then
-    python3 "$GEN" --count "$N" --seed 1 --out "$site/content" >/dev/null
-    printf 'title = { zh = "基准", en = "Benchmark" }\ntimezone = "Asia/Shanghai"\n' > "$site/site.toml"
-fi
 [ -d "$twin/content" ] || python3 "$GEN" --count "$N" --seed 1 --format hugo --out "$twin" >/dev/null
 echo "duben $($BIN --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2); $N articles; $(nproc) cores"
 

@@ -9,8 +9,7 @@
 # RSS). Needs: python3, hyperfine, GNU time (Debian packages `hyperfine`, `time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GEN=${GEN:-../shared/bench/gen_corpus.py}
-WORK=${WORK:-/tmp/duben-bench}
+. bench/site.sh
 SHM=${SHM:-/dev/shm/duben-bench}
 COUNTS=("${@:-1000 10000}")
 [ $# -eq 0 ] && COUNTS=(1000 10000)
@@ -20,14 +19,7 @@ BIN=$PWD/target/release/duben
 mkdir -p "$WORK" "$SHM"
 
 for n in "${COUNTS[@]}"; do
-    site="$WORK/site-$n"
-    if [ ! -d "$site/content" ]; then
-        python3 "$GEN" --count "$n" --seed 1 --out "$site/content" >/dev/null
-        cat > "$site/site.toml" <<TOML
-title = { zh = "基准", en = "Benchmark" }
-timezone = "Asia/Shanghai"
-TOML
-    fi
+    site=$(generated_site "$n")
     echo "== $n articles: $(find "$site/content" -name '*.md' | wc -l) files, $(du -sh "$site/content" | cut -f1)"
     hyperfine --warmup 1 --runs 5 \
         -n "tmpfs" "$BIN build --root $site --output $SHM/out-$n -q" \

@@ -11,8 +11,7 @@
 # `cargo bench --bench search` on the result. Needs python3 and chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GEN=${GEN:-../shared/bench/gen_corpus.py}
-WORK=${WORK:-/tmp/duben-bench}
+. bench/site.sh
 SHM=${SHM:-/dev/shm/duben-search}
 COUNTS=("$@")
 [ $# -eq 0 ] && COUNTS=(1000 10000 100000)
@@ -24,14 +23,7 @@ BIN=$PWD/target/release/duben
 mkdir -p "$WORK" "$SHM"
 
 for n in "${COUNTS[@]}"; do
-    site="$WORK/site-$n"
-    if [ ! -d "$site/content" ]; then
-        python3 "$GEN" --count "$n" --seed 1 --out "$site/content" >/dev/null
-        cat > "$site/site.toml" <<TOML
-title = { zh = "基准", en = "Benchmark" }
-timezone = "Asia/Shanghai"
-TOML
-    fi
+    site=$(generated_site "$n")
     echo "== $n articles"
     for run in 1 2 3; do
         "$BIN" build --root "$site" --output "$SHM/out-$n" -v 2>&1 | grep -E "^  (render\+write|  search)|^Built" | tr '\n' ' '

@@ -173,9 +173,8 @@ fn inputs_fingerprint(
         )
         .as_bytes(),
     );
-    for name in ["site.toml", "translations.toml"] {
-        f.add(&std::fs::read(root.join(name)).unwrap_or_default());
-    }
+    f.add(&config.source_hash.to_le_bytes());
+    f.add(&std::fs::read(root.join("translations.toml")).unwrap_or_default());
     for (name, text) in &theme.templates {
         f.add(name.as_bytes());
         f.add(text.as_bytes());

@@ -103,6 +103,10 @@ pub struct SiteConfig {
     pub extra: toml::Table,
     #[serde(skip)]
     pub tz: Tz,
+    /// Hash of the `site.toml` bytes this was read from (0 when parsed from
+    /// a string): what the build cache keys on, without reading it again.
+    #[serde(skip)]
+    pub source_hash: u128,
 }
 
 impl Default for SiteConfig {
@@ -131,6 +135,7 @@ impl Default for SiteConfig {
             labels: BTreeMap::new(),
             extra: toml::Table::new(),
             tz: chrono_tz::Asia::Shanghai,
+            source_hash: 0,
         }
     }
 }
@@ -140,8 +145,10 @@ impl SiteConfig {
     pub fn from_file(path: &Path) -> Result<SiteConfig> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the site configuration `{}`", path.display()))?;
-        SiteConfig::parse(&text)
-            .with_context(|| format!("invalid site configuration `{}`", path.display()))
+        let mut config = SiteConfig::parse(&text)
+            .with_context(|| format!("invalid site configuration `{}`", path.display()))?;
+        config.source_hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        Ok(config)
     }
 
     /// Parses and validates the text of a `site.toml`.

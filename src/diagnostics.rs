@@ -25,6 +25,10 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// What is wrong and what was done about it, in one sentence.
     pub message: String,
+    /// For a duplicate article: the file built instead (`duben check` reports
+    /// duplicates apart from files that cannot be built).
+    #[serde(default)]
+    pub duplicate_of: Option<PathBuf>,
 }
 
 impl Diagnostic {
@@ -34,6 +38,7 @@ impl Diagnostic {
             path: path.to_path_buf(),
             line,
             message: message.into(),
+            duplicate_of: None,
         }
     }
 
@@ -43,6 +48,22 @@ impl Diagnostic {
             path: path.to_path_buf(),
             line,
             message: message.into(),
+            duplicate_of: None,
+        }
+    }
+
+    /// `path` was not built because it has the same source URL as `kept`.
+    pub fn duplicate(path: &Path, kept: &Path) -> Self {
+        Diagnostic {
+            duplicate_of: Some(kept.to_path_buf()),
+            ..Diagnostic::skipped(
+                path,
+                None,
+                format!(
+                    "has the same source URL as `{}`, which was built instead (duplicate article)",
+                    kept.display()
+                ),
+            )
         }
     }
 }

@@ -107,7 +107,7 @@ pub fn prepare_loaded(
         tz: config.tz,
         drafts: config.drafts,
     };
-    let articles_cache = ArticleCache::new(cache, clean_settings(root, &config, &loaded.assets));
+    let articles_cache = ArticleCache::new(cache, clean_settings(&config, &loaded.assets));
     let keys: Vec<u128> = loaded
         .sources
         .par_iter()
@@ -120,21 +120,19 @@ pub fn prepare_loaded(
         .into_par_iter()
         .zip(keys.par_iter())
         .map(|(source, &key)| {
-            let mut outcome = match articles_cache.get(key) {
+            let (mut outcome, stored) = match articles_cache.get(key) {
                 Some(o) => {
                     hits.fetch_add(1, Ordering::Relaxed);
-                    o
+                    (o, Some(articles_cache.file(key)))
                 }
                 None => {
                     let o = parse_and_clean(&source, opts_parse, &patterns, &assets);
-                    articles_cache.put(key, &o);
-                    o
+                    let stored = articles_cache.put(key, &o);
+                    (o, stored)
                 }
             };
             // What the cache holds need not stay in memory until rendering.
-            if let Some((_, body)) = &mut outcome.item
-                && let Some(path) = articles_cache.stored(key)
-            {
+            if let (Some((_, body)), Some(path)) = (&mut outcome.item, stored) {
                 body.spill(path);
             }
             step.inc();
@@ -182,9 +180,9 @@ pub fn prepare_loaded(
 /// Everything besides an article's own file that parse and clean depend on:
 /// site.toml (byline patterns, time zone), `--drafts`, and which local images
 /// exist.
-fn clean_settings(root: &Path, config: &SiteConfig, assets: &[PathBuf]) -> u128 {
+fn clean_settings(config: &SiteConfig, assets: &[PathBuf]) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&std::fs::read(root.join("site.toml")).unwrap_or_default());
+    h.update(&config.source_hash.to_le_bytes());
     h.update(&[config.drafts as u8]);
     for a in assets {
         h.update(a.to_string_lossy().as_bytes());

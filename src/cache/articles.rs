@@ -45,13 +45,8 @@ impl<'a> ArticleCache<'a> {
         h.digest128()
     }
 
-    /// Where the entry of `key` is, if it is there.
-    pub fn stored(&self, key: u128) -> Option<PathBuf> {
-        let file = self.file(key);
-        file.is_file().then_some(file)
-    }
-
-    fn file(&self, key: u128) -> PathBuf {
+    /// Where the entry of `key` is (or would be).
+    pub fn file(&self, key: u128) -> PathBuf {
         let name = hex(key);
         self.cache
             .path("articles")
@@ -74,15 +69,22 @@ impl<'a> ArticleCache<'a> {
         outcome
     }
 
-    /// Stores an outcome (best effort). An entry already there is kept: the
-    /// key names its content (this keeps `--force` from rewriting them all).
-    pub fn put(&self, key: u128, outcome: &Outcome) {
-        if !self.cache.write || self.file(key).is_file() {
-            return;
+    /// Stores an outcome (best effort); where it is when the cache holds it.
+    /// An entry already there is kept: the key names its content (this keeps
+    /// `--force` from rewriting them all).
+    pub fn put(&self, key: u128, outcome: &Outcome) -> Option<PathBuf> {
+        if !self.cache.read && !self.cache.write {
+            return None; // a disabled cache holds nothing
         }
-        if let Ok(bytes) = postcard::to_stdvec(outcome) {
-            self.cache.store(&self.file(key), &bytes);
+        let file = self.file(key);
+        if !file.is_file() {
+            if !self.cache.write {
+                return None;
+            }
+            let bytes = postcard::to_stdvec(outcome).ok()?;
+            self.cache.store(&file, &bytes);
         }
+        file.is_file().then_some(file)
     }
 
     /// Removes the entries of files that are gone or changed, so the cache
@@ -200,9 +202,9 @@ mod tests {
             diagnostics: vec![],
             item: Some((Article::default(), clean.clone())),
         };
-        articles.put(key, &outcome);
+        let stored = articles.put(key, &outcome).unwrap();
         let mut spilled = clean;
-        spilled.spill(articles.stored(key).unwrap());
+        spilled.spill(stored.clone());
         assert!(spilled.alt_script.is_none());
         assert_eq!(
             spilled.body.links().collect::<Vec<_>>(),
@@ -212,7 +214,7 @@ mod tests {
         let full = spilled.full().unwrap();
         assert_eq!(full.body, body);
         assert_eq!(full.alt_script.as_ref().unwrap().title, "標題");
-        std::fs::remove_file(articles.stored(key).unwrap()).unwrap();
+        std::fs::remove_file(stored).unwrap();
         let err = spilled.full().unwrap_err().to_string();
         assert!(err.contains("run the build again"), "{err}");
     }

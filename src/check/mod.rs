@@ -169,7 +169,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
 /// A build's diagnostic as a finding: a skipped file is an error, except a
 /// duplicate (the same article is built from its other copy).
 fn from_diagnostic(d: &Diagnostic) -> Finding {
-    let duplicate = d.message.contains("(duplicate article)");
+    let duplicate = d.duplicate_of.is_some();
     let (level, kind) = match d.severity {
         Severity::Skipped if duplicate => (Level::Warning, "duplicate-url"),
         Severity::Skipped => (Level::Error, "skipped"),
@@ -212,11 +212,7 @@ mod tests {
     #[test]
     fn duplicates_are_warnings_and_other_skipped_files_errors() {
         let p = Path::new("content/a.md");
-        let dup = Diagnostic::skipped(
-            p,
-            None,
-            "has the same source URL as `content/b.md`, which was built instead (duplicate article)",
-        );
+        let dup = Diagnostic::duplicate(p, Path::new("content/b.md"));
         let f = from_diagnostic(&dup);
         assert_eq!((f.level, f.kind), (Level::Warning, "duplicate-url"));
         let f = from_diagnostic(&Diagnostic::skipped(p, Some(1), "is empty"));

@@ -164,7 +164,6 @@ mod tests {
     use super::*;
     use crate::clean::CleanBody;
     use crate::link::translations::Suggestion;
-    use crate::link::{LinkOptions, link, topics::TopicMap, url_key::UrlMatcher};
     use crate::parse::Article;
 
     fn archive(items: &[(&str, &str, Option<&str>)]) -> Archive {
@@ -187,14 +186,7 @@ mod tests {
                 (article, body)
             })
             .collect();
-        let map = TopicMap::new(true, &BTreeMap::new()).unwrap();
-        let opts = LinkOptions {
-            tz: chrono_tz::UTC,
-            topics: &map,
-            matcher: UrlMatcher::default(),
-            translation_pairs: &[],
-        };
-        link(items, &opts).0
+        crate::link::test_support::link_all(items, &[]).0
     }
 
     fn index(a: &Archive, name: &str) -> usize {

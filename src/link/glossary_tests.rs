@@ -1,13 +1,10 @@
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::DateTime;
 
 use crate::clean::CleanBody;
-use crate::clean::glosses::Gloss;
-use crate::link::topics::TopicMap;
-use crate::link::url_key::UrlMatcher;
-use crate::link::{Archive, LinkOptions, link};
+use crate::link::Archive;
+use crate::link::test_support::{body, link_all};
 use crate::parse::Article;
 
 fn item(name: &str, ms: i64, text: &str, glosses: &[(&str, &str)]) -> (Article, CleanBody) {
@@ -18,30 +15,11 @@ fn item(name: &str, ms: i64, text: &str, glosses: &[(&str, &str)]) -> (Article, 
         date: DateTime::from_timestamp_millis(ms),
         ..Article::default()
     };
-    let body = CleanBody {
-        text: text.to_owned(),
-        lang: "zh-Hans".into(),
-        glosses: glosses
-            .iter()
-            .map(|(z, e)| Gloss {
-                zh: (*z).into(),
-                en: (*e).into(),
-            })
-            .collect(),
-        ..CleanBody::default()
-    };
-    (article, body)
+    (article, body("zh-Hans", text, glosses))
 }
 
 fn archive(items: Vec<(Article, CleanBody)>) -> Archive {
-    let map = TopicMap::new(true, &BTreeMap::new()).unwrap();
-    let opts = LinkOptions {
-        tz: chrono_tz::UTC,
-        topics: &map,
-        matcher: UrlMatcher::default(),
-        translation_pairs: &[],
-    };
-    link(items, &opts).0
+    link_all(items, &[]).0
 }
 
 #[test]

@@ -204,20 +204,17 @@ fn drop_duplicates(
     let mut kept = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         match keeper[i] {
-            Some(k) if k != i => diagnostics.push(Diagnostic::skipped(
-                &item.0.display_path,
-                None,
-                format!(
-                    "has the same source URL as `{}`, which was built instead (duplicate article)",
-                    shown[k].display()
-                ),
-            )),
+            Some(k) if k != i => {
+                diagnostics.push(Diagnostic::duplicate(&item.0.display_path, &shown[k]))
+            }
             _ => kept.push(item),
         }
     }
     (kept, diagnostics)
 }
 
+#[cfg(test)]
+pub(crate) mod test_support;
 #[cfg(test)]
 #[path = "link_tests.rs"]
 mod tests;

@@ -1,14 +1,10 @@
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::DateTime;
 
 use super::*;
 use crate::clean::CleanBody;
-use crate::clean::glosses::Gloss;
-use crate::link::topics::TopicMap;
-use crate::link::url_key::UrlMatcher;
-use crate::link::{LinkOptions, link};
+use crate::link::test_support::{body, link_all};
 use crate::parse::Article;
 
 const H: i64 = 3_600_000;
@@ -41,30 +37,11 @@ fn item(
         source_url: Some(url::Url::parse(&format!("https://example.org/{name}")).unwrap()),
         ..Article::default()
     };
-    let body = CleanBody {
-        text: text.to_owned(),
-        lang: lang.into(),
-        glosses: glosses
-            .iter()
-            .map(|(z, e)| Gloss {
-                zh: (*z).into(),
-                en: (*e).into(),
-            })
-            .collect(),
-        ..CleanBody::default()
-    };
-    (article, body)
+    (article, body(lang, text, glosses))
 }
 
 fn run(items: Vec<(Article, CleanBody)>, file: &[(String, String)]) -> Archive {
-    let map = TopicMap::new(true, &BTreeMap::new()).unwrap();
-    let opts = LinkOptions {
-        tz: chrono_tz::UTC,
-        topics: &map,
-        matcher: UrlMatcher::default(),
-        translation_pairs: file,
-    };
-    link(items, &opts).0
+    link_all(items, file).0
 }
 
 fn partner(a: &Archive, title: &str) -> Option<String> {
@@ -142,18 +119,11 @@ fn translation_keys_and_the_translations_file_pair_explicitly() {
 
 #[test]
 fn a_translations_file_pair_naming_no_article_is_reported() {
-    let map = TopicMap::new(true, &BTreeMap::new()).unwrap();
     let file = vec![(
         "https://example.org/nothing".to_owned(),
         "https://example.org/x.md".to_owned(),
     )];
-    let opts = LinkOptions {
-        tz: chrono_tz::UTC,
-        topics: &map,
-        matcher: UrlMatcher::default(),
-        translation_pairs: &file,
-    };
-    let (_, diags) = link(vec![zh("x.md", T0, &[])], &opts);
+    let (_, diags) = link_all(vec![zh("x.md", T0, &[])], &file);
     assert_eq!(diags.len(), 1);
     assert!(
         diags[0]

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::config::{Bilingual, SiteConfig, UiLanguage};
-use crate::link::{Archive, Group, Person};
+use crate::link::{Archive, Entry, Group, Person};
 
 /// `site`: the same on every page.
 #[derive(Debug, Serialize)]
@@ -212,13 +212,18 @@ impl<'a> ArticleLink<'a> {
             lang: &e.body.lang,
             source_host: e.source.map(|s| archive.sources[s].en.as_str()),
             topic: e.topics.first().map(|&t| GroupLink::of(&archive.topics[t])),
-            summary: e
-                .article
-                .description
-                .clone()
-                .unwrap_or_else(|| summarize(&e.body.summary, 120)),
+            summary: description_of(e, 120),
         }
     }
+}
+
+/// The article's own description, else the opening of its text cut at
+/// `max` characters (for lists, feeds and page metadata).
+pub fn description_of(e: &Entry, max: usize) -> String {
+    e.article
+        .description
+        .clone()
+        .unwrap_or_else(|| summarize(&e.body.summary, max))
 }
 
 /// The first `max` characters of the text, cut at a character, with `…`.

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::Renderer;
 use super::article::render_body;
 use super::bilingual::{by_language, language_slug};
-use super::context::{FeedLink, absolute, summarize};
+use super::context::{FeedLink, absolute, description_of};
 use super::lists::ListPage;
 use crate::clean::byline::Role;
 use crate::config::UiLanguage;
@@ -226,11 +226,7 @@ impl Renderer<'_> {
             .map(|d| rfc3339(d, self.config.tz))
             .unwrap_or_default();
         let zh = e.body.lang.starts_with("zh");
-        let summary = e
-            .article
-            .description
-            .clone()
-            .unwrap_or_else(|| summarize(&e.body.summary, 200));
+        let summary = description_of(e, 200);
         let body = render_body(archive, i, &e.body.full()?.body, base);
         let (authors, contributors) = people(archive, i);
         // Written inside a `<feed>` of its own, so that it is indented as

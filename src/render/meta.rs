@@ -12,7 +12,7 @@ use scraper::{Html, Selector};
 use serde::Serialize;
 
 use super::article::render_body;
-use super::context::{absolute, summarize};
+use super::context::{absolute, description_of};
 use super::feeds::rfc3339;
 use crate::clean::byline::Role;
 use crate::clean::serialize::{Body, Part};
@@ -89,11 +89,7 @@ pub fn meta_ctx(archive: &Archive, i: usize, config: &SiteConfig, body: &Body) -
     let e = &archive.entries[i];
     let base = &config.base_url;
     let zh = e.body.lang.starts_with("zh");
-    let description = e
-        .article
-        .description
-        .clone()
-        .unwrap_or_else(|| summarize(&e.body.summary, 200));
+    let description = description_of(e, 200);
     let url = absolute(base, &e.path);
     let image = first_image(archive, i, body, base);
     let published = e.article.date.map(|d| rfc3339(d, config.tz));

@@ -6,18 +6,23 @@ use std::path::PathBuf;
 use duben::load::Source;
 use duben::parse::{ParseOptions, parse_source};
 
-#[test]
-fn the_seed_article_body_is_clean_and_stable() {
+/// The seed article, as the load stage would read it from `content/`.
+fn seed_source() -> Source {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/seed/cl-09282021124357.md"
     ))
     .unwrap();
-    let source = Source {
+    Source {
         display_path: PathBuf::from("content/cl-09282021124357.md"),
         rel_path: PathBuf::from("cl-09282021124357.md"),
         bytes,
-    };
+    }
+}
+
+#[test]
+fn the_seed_article_body_is_clean_and_stable() {
+    let source = seed_source();
     let parsed = parse_source(
         &source,
         ParseOptions {
@@ -54,16 +59,7 @@ fn the_seed_article_body_is_clean_and_stable() {
 
 #[test]
 fn the_seed_reads_in_traditional_chinese_with_its_glossary_terms() {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/seed/cl-09282021124357.md"
-    ))
-    .unwrap();
-    let source = Source {
-        display_path: PathBuf::from("content/cl-09282021124357.md"),
-        rel_path: PathBuf::from("cl-09282021124357.md"),
-        bytes,
-    };
+    let source = seed_source();
     let article = parse_source(
         &source,
         ParseOptions {
