@@ -123,6 +123,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     // The build cache is read (a checked site is usually built too) but
     // never written: check writes nothing.
     let loaded = load_content(root, &config, ProgressMode::Quiet)?;
+    let refs = refs::check(&loaded, &config);
     let cache = Cache::read_only(root);
     let prepared = prepare_loaded(
         root,
@@ -146,7 +147,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     }
     findings.extend(unmapped_topics(archive));
     findings.extend(translations::check(root, archive)?);
-    findings.extend(refs::check(root, &prepared.config)?);
+    findings.extend(refs);
     let renderer = Renderer::new(&prepared.config, &theme)?;
     let rendered = links::render(&renderer, archive)?;
     let out_dir = prepared

@@ -9,22 +9,17 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use anyhow::Result;
 use rayon::prelude::*;
 use scraper::{Html, Selector};
 
 use super::{Finding, Level};
 use crate::config::SiteConfig;
-use crate::load::{self, AssetIndex, Source};
+use crate::load::{AssetIndex, Loaded, Source};
 use crate::parse::{self, Article, Format, ParseOptions};
 
-/// Missing local images and unresolvable local links of every article.
-pub fn check(root: &Path, config: &SiteConfig) -> Result<Vec<Finding>> {
-    let loaded = load::load(
-        &root.join("content"),
-        Path::new("content"),
-        config.max_file_bytes,
-    );
+/// Missing local images and unresolvable local links of every article
+/// (reading the files the pipeline loaded, before it consumes them).
+pub fn check(loaded: &Loaded, config: &SiteConfig) -> Vec<Finding> {
     let assets = AssetIndex::new(&loaded.assets);
     let articles: HashSet<String> = loaded
         .sources
@@ -35,14 +30,14 @@ pub fn check(root: &Path, config: &SiteConfig) -> Result<Vec<Finding>> {
         tz: config.tz,
         drafts: config.drafts,
     };
-    Ok(loaded
+    loaded
         .sources
         .par_iter()
         .flat_map_iter(|s| match parse::parse_source(s, opts).article {
             Some(a) => article_refs(s, &a, &assets, &articles),
             None => Vec::new(),
         })
-        .collect())
+        .collect()
 }
 
 fn article_refs(
