@@ -4,14 +4,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use xxhash_rust::xxh3::Xxh3;
 
-use crate::cache::Cache;
 use crate::cache::last_build::{Fingerprint, LastBuild, list_output};
+use crate::cache::{Cache, binary_id, field};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::pipeline::{configure, load_content, prepare_loaded};
 use crate::progress::ProgressMode;
 use crate::render::Renderer;
+use crate::render::memo::PageMemo;
 use crate::render::sitemap::no_base_url_warning;
 use crate::render::theme::Theme;
 use crate::write::{self, Staging};
@@ -93,18 +95,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let timings = vec![("load", timer.elapsed())];
     let fingerprint = inputs_fingerprint(root, opts, &config, &output, &theme, &loaded);
     let abs_output = std::path::absolute(&output).unwrap_or_else(|_| output.clone());
-    if let Some(last) = LastBuild::load(&cache)
-        && last.matches(&fingerprint, &abs_output, opts.zip.as_deref())
+    let mut last = LastBuild::load(&cache).filter(|l| l.output == abs_output);
+    if let Some(last) = last.take_if(|l| l.matches(&fingerprint, &abs_output, opts.zip.as_deref()))
     {
         return Ok(up_to_date_report(last, opts, output, started, timings));
     }
+    // From here until the new record is saved, the record would lie.
     LastBuild::forget(&cache);
+    let memo = PageMemo::new(render_salt(&config, &theme), last.as_ref());
     let mut prepared = prepare_loaded(root, config, loaded, &cache, opts.progress, timings)?;
     if prepared.config.base_url.is_empty() {
         // One warning for the whole build, not one per page.
         prepared.diagnostics.push(no_base_url_warning());
     }
-    let renderer = Renderer::new(&prepared.config, &theme)?;
+    let renderer = Renderer::new(&prepared.config, &theme)?.with_memo(&memo);
     let mut timings = prepared.timings;
     let timer = Instant::now();
     let step = opts.progress.step("render", 0);
@@ -126,6 +130,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .ok()
             .map(|m| (path.clone(), m.len()));
     }
+    drop(renderer);
+    let render_salt = Some(memo.salt());
+    let pages = memo.pages();
     let report = BuildReport {
         unmapped_sections: prepared.archive.unmapped_sections(),
         articles: prepared.archive.entries.len(),
@@ -148,6 +155,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             articles: report.articles,
             unmapped_sections: report.unmapped_sections.clone(),
             diagnostics: report.diagnostics.items.clone(),
+            render_salt,
+            pages,
         }
         .save(&cache);
     }
@@ -198,6 +207,22 @@ fn inputs_fingerprint(
         f.add(d.to_string().as_bytes());
     }
     f.finish()
+}
+
+/// What every rendered page depends on besides its own values: the
+/// binary, site.toml (and `--base-url`, `--drafts`) and the theme.
+fn render_salt(config: &crate::config::SiteConfig, theme: &Theme) -> u128 {
+    let mut h = Xxh3::new();
+    field(&mut h, &binary_id().to_le_bytes());
+    field(&mut h, &config.source_hash.to_le_bytes());
+    field(&mut h, config.base_url.as_bytes());
+    field(&mut h, &[u8::from(config.drafts)]);
+    let labels = theme.labels_toml.iter().map(|(n, t)| (n, t));
+    for (name, text) in theme.templates.iter().chain(labels) {
+        field(&mut h, name.as_bytes());
+        field(&mut h, text.as_bytes());
+    }
+    h.digest128()
 }
 
 /// The report of a build that found nothing to do.

@@ -23,6 +23,13 @@ pub struct LastBuild {
     pub articles: usize,
     pub unmapped_sections: Vec<(String, usize)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the rendered pages depend on besides their values (templates,
+    /// labels, site.toml, the binary): see [`crate::render::memo`].
+    #[serde(default)]
+    pub render_salt: Option<u128>,
+    /// Every page rendered through the memo, with the hash of its values.
+    #[serde(default)]
+    pub pages: Vec<(String, u128)>,
 }
 
 const FILE: &str = "last-build.json";
@@ -119,15 +126,18 @@ pub fn list_output(output: &Path) -> Option<Vec<(String, u64, u64)>> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         let meta = entry.metadata().ok()?;
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as u64);
-        files.push((rel.join("/"), meta.len(), mtime));
+        files.push((rel.join("/"), meta.len(), mtime_ns(&meta)));
     }
     files.sort();
     Some(files)
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 if unknown).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 #[cfg(test)]
@@ -149,6 +159,8 @@ mod tests {
             articles: 1,
             unmapped_sections: vec![],
             diagnostics: vec![],
+            render_salt: None,
+            pages: vec![],
         };
         let names: Vec<(&str, u64)> = record.files.iter().map(|f| (f.0.as_str(), f.1)).collect();
         assert_eq!(names, vec![("a/b.html", 2), ("index.html", 1)]);

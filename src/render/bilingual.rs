@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
 
 use super::Renderer;
 use super::align::align;
@@ -108,9 +107,9 @@ impl Renderer<'_> {
         let all: Vec<usize> = (0..archive.entries.len()).collect();
         let languages = self.language_links(archive, &all, "languages");
         let page = PageCtx::new("languages/index.html", &self.config.base_url);
-        let mut ctx = Context::new();
-        ctx.insert("languages", &languages);
-        sink.put(&page.path, &self.render_with("languages.html", &page, ctx)?)?;
+        self.page("languages.html", &page, sink, |v| {
+            v.add("languages", &languages)
+        })?;
         let mut files = 1;
         for (tag, entries) in by_language(archive) {
             let (zh, en) = self.language_names(&tag);
@@ -140,7 +139,7 @@ impl Renderer<'_> {
         links: &[ArticleLink],
         sink: &dyn Sink,
     ) -> Result<usize> {
-        let mut terms: Vec<TermCtx> = archive
+        let terms: Vec<TermCtx> = archive
             .glossary
             .iter()
             .map(|t| TermCtx {
@@ -152,11 +151,12 @@ impl Renderer<'_> {
             })
             .collect();
         let page = PageCtx::new("glossary/index.html", &self.config.base_url);
-        let mut ctx = Context::new();
-        ctx.insert("by_english", &terms);
-        terms.sort_by(|a, b| a.pinyin.cmp(b.pinyin).then_with(|| a.zh.cmp(b.zh)));
-        ctx.insert("by_pinyin", &terms);
-        sink.put(&page.path, &self.render_with("glossary.html", &page, ctx)?)?;
+        let mut by_pinyin: Vec<&TermCtx> = terms.iter().collect();
+        by_pinyin.sort_by(|a, b| a.pinyin.cmp(b.pinyin).then_with(|| a.zh.cmp(b.zh)));
+        self.page("glossary.html", &page, sink, |v| {
+            v.add("by_english", &terms);
+            v.add("by_pinyin", &by_pinyin);
+        })?;
         let mut files = 1;
         for t in &archive.glossary {
             let variants = |forms: &[(String, usize)]| {
@@ -223,12 +223,12 @@ impl Renderer<'_> {
                     right: r.into_iter().map(|k| right[k].clone()).collect(),
                 })
                 .collect();
-            let mut ctx = Context::new();
-            ctx.insert("left", &links[zh]);
-            ctx.insert("right", &links[en]);
-            ctx.insert("rows", &rows);
             // Figures and links stay on the article pages; the rows are text.
-            sink.put(&path, &self.render_with("parallel.html", &page, ctx)?)
+            self.page("parallel.html", &page, sink, |v| {
+                v.add("left", &links[zh]);
+                v.add("right", &links[en]);
+                v.add("rows", &rows);
+            })
         })?;
         Ok(pairs.len())
     }

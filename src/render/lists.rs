@@ -140,11 +140,10 @@ impl Renderer<'_> {
                 languages: &list.languages,
             };
             let pagination = Pagination::new(n, total, &|k| page_path(&list.dir, k));
-            let mut tctx = tera::Context::new();
-            tctx.insert("list", &ctx);
-            tctx.insert("pagination", &pagination);
-            let html = self.render_with("list.html", &page, tctx)?;
-            sink.put(&path, &html)
+            self.page("list.html", &page, sink, |v| {
+                v.add("list", &ctx);
+                v.add("pagination", &pagination);
+            })
         })?;
         Ok(total)
     }
@@ -169,11 +168,10 @@ impl Renderer<'_> {
                 count: groups.len(),
             };
             let pagination = Pagination::new(n, total, &|k| page_path(dir, k));
-            let mut tctx = tera::Context::new();
-            tctx.insert("index", &ctx);
-            tctx.insert("pagination", &pagination);
-            let html = self.render_with("groups.html", &page, tctx)?;
-            sink.put(&path, &html)
+            self.page("groups.html", &page, sink, |v| {
+                v.add("index", &ctx);
+                v.add("pagination", &pagination);
+            })
         })?;
         Ok(total)
     }
@@ -241,10 +239,7 @@ impl Renderer<'_> {
                     None => Vec::new(),
                 },
             };
-            let mut tctx = tera::Context::new();
-            tctx.insert("archive", &ctx);
-            let html = self.render_with("archive.html", &page, tctx)?;
-            sink.put(path, &html)
+            self.page("archive.html", &page, sink, |v| v.add("archive", &ctx))
         })?;
         Ok(jobs.len())
     }

@@ -9,6 +9,7 @@ pub mod context;
 pub mod feeds;
 pub mod labels;
 pub mod lists;
+pub mod memo;
 pub mod meta;
 mod pages;
 pub mod sitemap;
@@ -36,6 +37,8 @@ pub struct Renderer<'a> {
     config: &'a SiteConfig,
     theme: &'a Theme,
     labels: Arc<Labels>,
+    /// Pages of the last build, to skip the ones whose values are unchanged.
+    memo: Option<&'a memo::PageMemo>,
 }
 
 impl<'a> Renderer<'a> {
@@ -60,7 +63,14 @@ impl<'a> Renderer<'a> {
             config,
             theme,
             labels,
+            memo: None,
         })
+    }
+
+    /// Skips pages the memo shows unchanged, and records the others in it.
+    pub fn with_memo(mut self, memo: &'a memo::PageMemo) -> Self {
+        self.memo = Some(memo);
+        self
     }
 
     /// The site's base URL (for canonical links).
@@ -161,14 +171,12 @@ impl<'a> Renderer<'a> {
                 let e = &archive.entries[i];
                 let page = PageCtx::new(&e.path, &self.config.base_url);
                 let full = e.body.full()?;
-                let mut ctx = Context::new();
-                ctx.insert(
-                    "article",
-                    &article_ctx(archive, links, i, self.config, &full),
-                );
-                ctx.insert("meta", &meta::meta_ctx(archive, i, self.config, &full.body));
-                let html = self.render_with("article.html", &page, ctx)?;
-                sink.put(&e.path, &html)
+                let article = article_ctx(archive, links, i, self.config, &full);
+                let meta = meta::meta_ctx(archive, i, self.config, &full.body);
+                self.page("article.html", &page, sink, |v| {
+                    v.add("article", &article);
+                    v.add("meta", &meta);
+                })
             })?;
         Ok(archive.entries.len())
     }

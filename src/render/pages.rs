@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use rayon::prelude::*;
-use tera::Context;
 
 use super::Renderer;
 use super::article::Crumb;
@@ -36,16 +35,15 @@ impl Renderer<'_> {
         (1..=total).into_par_iter().try_for_each(|n| {
             let path = path_of(n);
             let page = PageCtx::new(&path, &self.config.base_url);
-            let mut ctx = Context::new();
-            ctx.insert(
-                "articles",
-                &links[(n - 1) * per..(n * per).min(links.len())],
-            );
-            ctx.insert("pagination", &Pagination::new(n, total, &path_of));
-            ctx.insert("total_articles", &links.len());
-            ctx.insert("topics", &topics);
-            ctx.insert("languages", &languages);
-            sink.put(&path, &self.render_with("index.html", &page, ctx)?)
+            let articles = &links[(n - 1) * per..(n * per).min(links.len())];
+            let pagination = Pagination::new(n, total, &path_of);
+            self.page("index.html", &page, sink, |v| {
+                v.add("articles", articles);
+                v.add("pagination", &pagination);
+                v.add("total_articles", &links.len());
+                v.add("topics", &topics);
+                v.add("languages", &languages);
+            })
         })?;
         Ok(total)
     }
@@ -84,11 +82,12 @@ impl Renderer<'_> {
                     }),
                 }
             }
-            let mut ctx = Context::new();
-            ctx.insert("groups", &groups);
-            ctx.insert("pagination", &Pagination::new(n, total, &path_of));
-            ctx.insert("total_articles", &links.len());
-            sink.put(&path, &self.render_with("all.html", &page, ctx)?)
+            let pagination = Pagination::new(n, total, &path_of);
+            self.page("all.html", &page, sink, |v| {
+                v.add("groups", &groups);
+                v.add("pagination", &pagination);
+                v.add("total_articles", &links.len());
+            })
         })?;
         Ok(total)
     }

@@ -65,6 +65,17 @@ impl Sink for PageRecorder<'_> {
         }
         Ok(())
     }
+
+    fn keep(&self, path: &str, size: u64, mtime: u64) -> Result<bool> {
+        let kept = self.inner.keep(path, size, mtime)?;
+        if kept && path.ends_with(".html") {
+            self.pages
+                .lock()
+                .map_err(|_| anyhow!("a writer thread panicked"))?
+                .push(path.to_owned());
+        }
+        Ok(kept)
+    }
 }
 
 /// One `<url>` of a sitemap.

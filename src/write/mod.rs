@@ -24,6 +24,13 @@ pub use guard::check_output_dir;
 pub trait Sink: Sync {
     /// Writes `bytes` at `path` (relative, `/`-separated) in the output.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Keeps the previous output's file at `path` as it is, if it still has
+    /// `size` bytes and modification time `mtime` (ns since the epoch);
+    /// whether it did. Sinks without a previous output never keep.
+    fn keep(&self, _path: &str, _size: u64, _mtime: u64) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// Marker file in a finished output folder: lets a later build know that
@@ -188,6 +195,37 @@ impl Sink for Staging {
         std::fs::write(&target, bytes)
             .with_context(|| format!("cannot write `{}`", target.display()))?;
         Ok(())
+    }
+
+    fn keep(&self, path: &str, size: u64, mtime: u64) -> Result<bool> {
+        let Some(previous) = &self.previous else {
+            return Ok(false);
+        };
+        let rel = checked_relative(path)?;
+        let old = previous.join(&rel);
+        // symlink_metadata: a link planted in the output is never followed.
+        let intact = std::fs::symlink_metadata(&old).is_ok_and(|m| {
+            m.is_file() && m.len() == size && crate::cache::last_build::mtime_ns(&m) == mtime
+        });
+        if !intact {
+            return Ok(false);
+        }
+        let target = self.dir.join(&rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+        }
+        if std::fs::hard_link(&old, &target).is_err() {
+            // No hard links on this file system: copy, keeping the time.
+            let bytes =
+                std::fs::read(&old).with_context(|| format!("cannot read `{}`", old.display()))?;
+            if !self.keep_unchanged(&rel, &target, &bytes) {
+                return Ok(false);
+            }
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
     }
 }
 

@@ -197,3 +197,66 @@ fn progress_is_plain_lines_when_piped_and_silent_with_quiet() {
     assert!(out.status.success());
     assert!(out.stderr.is_empty() && out.stdout.is_empty());
 }
+
+/// An output page of the fixture that the title edits below do not touch.
+const UNTOUCHED_PAGE: &str =
+    "2020/08/hidden-heroines-of-chaos-ellen-fetter-and-margaret-hamilton.html";
+
+#[test]
+fn unchanged_pages_are_kept_and_a_damaged_page_is_rendered_again() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let out = site.output();
+    let page = out.join(UNTOUCHED_PAGE);
+    let good = std::fs::read(&page).unwrap();
+    let kept_time = mtime(&page);
+    // Same size, other bytes: only the modification time tells.
+    let mut same_size = good.clone();
+    same_size[good.len() - 2] = b'!';
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    edit_title(&site, EDITED, "中国核武扩张迅速", "中国核武扩张迅速（一）");
+    site.build();
+    assert_eq!(mtime(&page), kept_time, "an unchanged page was rewritten");
+    std::fs::write(&page, &same_size).unwrap();
+    edit_title(&site, EDITED, "（一）", "（二）");
+    site.build();
+    assert!(
+        std::fs::read(&page).unwrap() == good,
+        "a page edited by hand in the output is rendered again"
+    );
+    std::fs::write(&page, b"short").unwrap();
+    edit_title(&site, EDITED, "（二）", "（三）");
+    site.build();
+    assert!(std::fs::read(&page).unwrap() == good);
+    assert!(
+        site.read("2021/04/index.html")
+            .contains("中国核武扩张迅速（三）")
+    );
+}
+
+#[test]
+fn a_change_to_a_template_or_a_label_renders_every_page_again() {
+    let site = TestSite::fixture("site");
+    site.build();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/article.html"),
+    )
+    .unwrap();
+    site.write(
+        "templates/article.html",
+        builtin.replacen(
+            "<article class=\"article\">",
+            "<article class=\"article\" data-custom>",
+            1,
+        ),
+    );
+    site.build();
+    assert!(site.read(UNTOUCHED_PAGE).contains("data-custom"));
+    site.write(
+        "templates/i18n.toml",
+        "[home]\nzh = \"回到首页\"\nen = \"Home\"\n",
+    );
+    site.build();
+    assert!(site.read(UNTOUCHED_PAGE).contains("回到首页"));
+    assert!(site.read("2021/04/index.html").contains("回到首页"));
+}

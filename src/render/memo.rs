@@ -1,0 +1,205 @@
+//! Render stage: the page memo, which lets an incremental build skip
+//! rendering pages whose inputs did not change.
+//!
+//! A page is rendered from a template and the values handed to it (its
+//! context). Before rendering, the template's name and the values are hashed
+//! (as JSON, which is unambiguous); when the last build rendered the same
+//! page from the same hash, under the same templates, labels, site.toml and
+//! binary (the *salt*), and its file in the previous output still has the
+//! size and modification time that build left, the file is linked from the
+//! previous output instead of being rendered again.
+//!
+//! The memo is kept in the last build's record (`last-build.json`), which
+//! is removed when a build starts and written only after its output is in
+//! place, so a memo always describes the output folder that is there.
+//!
+//! Templates only see their context: a template that calls Tera's `now()`
+//! or `get_env()` keeps the value of the build that last rendered the page
+//! (`--force` renders everything again).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use anyhow::{Result, anyhow};
+use serde::Serialize;
+use tera::Context;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::cache::field;
+use crate::cache::last_build::LastBuild;
+use crate::write::Sink;
+
+/// What the last build left of a page: its hash, size and modification time.
+struct Previous {
+    hash: u128,
+    size: u64,
+    mtime: u64,
+}
+
+/// The last build's page hashes, and this build's as pages are made.
+pub struct PageMemo {
+    salt: u128,
+    previous: HashMap<String, Previous>,
+    current: Mutex<Vec<(String, u128)>>,
+}
+
+impl PageMemo {
+    /// A memo for a build with `salt`; `last` is the last build's record
+    /// when it was made for the same output folder (its pages are used only
+    /// if its salt is the same).
+    pub fn new(salt: u128, last: Option<&LastBuild>) -> PageMemo {
+        let mut previous = HashMap::new();
+        if let Some(last) = last.filter(|l| l.render_salt == Some(salt)) {
+            let files: HashMap<&str, (u64, u64)> = last
+                .files
+                .iter()
+                .map(|(p, size, mtime)| (p.as_str(), (*size, *mtime)))
+                .collect();
+            for (path, hash) in &last.pages {
+                if let Some(&(size, mtime)) = files.get(path.as_str()) {
+                    let hash = *hash;
+                    previous.insert(path.clone(), Previous { hash, size, mtime });
+                }
+            }
+        }
+        PageMemo {
+            salt,
+            previous,
+            current: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The salt this memo was made with.
+    pub fn salt(&self) -> u128 {
+        self.salt
+    }
+
+    /// Keeps the previous output's `path` when it was made from `hash`;
+    /// whether it did.
+    fn keep(&self, path: &str, hash: u128, sink: &dyn Sink) -> Result<bool> {
+        match self.previous.get(path) {
+            Some(p) if p.hash == hash && sink.keep(path, p.size, p.mtime)? => {
+                self.record(path, hash)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn record(&self, path: &str, hash: u128) -> Result<()> {
+        self.current
+            .lock()
+            .map_err(|_| anyhow!("a render thread panicked"))?
+            .push((path.to_owned(), hash));
+        Ok(())
+    }
+
+    /// Every page of this build with its hash, sorted by path.
+    pub fn pages(self) -> Vec<(String, u128)> {
+        let mut pages = self.current.into_inner().unwrap_or_default();
+        pages.sort();
+        pages
+    }
+}
+
+/// The values of one page, either hashed or put into a Tera context: the
+/// same closure fills both, so the hash covers exactly what is rendered.
+pub struct Vars {
+    mode: Mode,
+}
+
+enum Mode {
+    Hash(Box<Xxh3>),
+    Fill(Context),
+}
+
+impl Vars {
+    /// Starts the hash of a page made with `template`.
+    pub(super) fn hasher(salt: u128, template: &str) -> Vars {
+        let mut h = Xxh3::new();
+        h.update(&salt.to_le_bytes());
+        field(&mut h, template.as_bytes());
+        Vars {
+            mode: Mode::Hash(Box::new(h)),
+        }
+    }
+
+    pub(super) fn context() -> Vars {
+        Vars {
+            mode: Mode::Fill(Context::new()),
+        }
+    }
+
+    /// Adds the template variable `name`.
+    pub fn add<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match &mut self.mode {
+            Mode::Hash(h) => {
+                field(h, name.as_bytes());
+                // Writing into a hash cannot fail; a value that cannot be
+                // serialized fails the same way when it is rendered.
+                let _ = serde_json::to_writer(HashWriter(h), value);
+            }
+            Mode::Fill(ctx) => ctx.insert(name, value),
+        }
+    }
+
+    pub(super) fn digest(self) -> u128 {
+        match self.mode {
+            Mode::Hash(h) => h.digest128(),
+            Mode::Fill(_) => 0,
+        }
+    }
+
+    pub(super) fn into_context(self) -> Context {
+        match self.mode {
+            Mode::Fill(ctx) => ctx,
+            Mode::Hash(_) => Context::new(),
+        }
+    }
+}
+
+struct HashWriter<'h>(&'h mut Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl super::Renderer<'_> {
+    /// Renders `template` with `page` and the variables `vars` adds, and
+    /// writes it at `page.path`, unless the memo shows that the previous
+    /// output's file was made from the same values (it is then kept).
+    pub fn page(
+        &self,
+        template: &str,
+        page: &super::context::PageCtx,
+        sink: &dyn Sink,
+        vars: impl Fn(&mut Vars),
+    ) -> Result<()> {
+        let hash = self.memo.map(|memo| {
+            let mut v = Vars::hasher(memo.salt(), template);
+            v.add("page", page);
+            vars(&mut v);
+            (memo, v.digest())
+        });
+        if let Some((memo, hash)) = hash
+            && memo.keep(&page.path, hash, sink)?
+        {
+            return Ok(());
+        }
+        let mut v = Vars::context();
+        vars(&mut v);
+        let html = self.render_with(template, page, v.into_context())?;
+        sink.put(&page.path, &html)?;
+        if let Some((memo, hash)) = hash {
+            memo.record(&page.path, hash)?;
+        }
+        Ok(())
+    }
+}
