@@ -90,6 +90,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // Templates compile before any article is read: a template error fails fast.
     Renderer::new(&config, &theme)?;
     let cache = Cache::new(root, opts.force);
+    std::thread::spawn(|| {
+        crate::clean::glosses::warm_up();
+        crate::search::normalize::warm_up();
+    });
     let timer = Instant::now();
     let loaded = load_content(root, &config, opts.progress)?;
     let timings = vec![("load", timer.elapsed())];

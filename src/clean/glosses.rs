@@ -213,6 +213,15 @@ static BOUNDARY_FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 
 static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
 
+/// Loads the segmenter's dictionary and zhconv's tables now (on another
+/// thread, while the content is read), so that the first article to need
+/// them does not hold up the others.
+pub fn warm_up() {
+    zhconv::zhconv("汉", zhconv::Variant::ZhHant);
+    zhconv::zhconv("漢", zhconv::Variant::ZhHans);
+    LazyLock::force(&JIEBA);
+}
+
 /// The part of `term` after its last word that cannot begin a name.
 fn after_last_function_word(term: &str) -> &str {
     let tags = JIEBA.tag(term, true);

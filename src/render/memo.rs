@@ -23,9 +23,8 @@ use std::sync::Mutex;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tera::Context;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_128;
 
-use crate::cache::field;
 use crate::cache::last_build::LastBuild;
 use crate::write::Sink;
 
@@ -109,18 +108,20 @@ pub struct Vars {
 }
 
 enum Mode {
-    Hash(Box<Xxh3>),
+    /// The salt, the template's name and each value as JSON, hashed at the
+    /// end (one pass over a buffer is much faster than many small updates).
+    Hash(Vec<u8>),
     Fill(Context),
 }
 
 impl Vars {
     /// Starts the hash of a page made with `template`.
     pub(super) fn hasher(salt: u128, template: &str) -> Vars {
-        let mut h = Xxh3::new();
-        h.update(&salt.to_le_bytes());
-        field(&mut h, template.as_bytes());
+        let mut buf = Vec::with_capacity(16 * 1024);
+        buf.extend_from_slice(&salt.to_le_bytes());
+        push_field(&mut buf, template.as_bytes());
         Vars {
-            mode: Mode::Hash(Box::new(h)),
+            mode: Mode::Hash(buf),
         }
     }
 
@@ -133,11 +134,11 @@ impl Vars {
     /// Adds the template variable `name`.
     pub fn add<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         match &mut self.mode {
-            Mode::Hash(h) => {
-                field(h, name.as_bytes());
-                // Writing into a hash cannot fail; a value that cannot be
-                // serialized fails the same way when it is rendered.
-                let _ = serde_json::to_writer(HashWriter(h), value);
+            Mode::Hash(buf) => {
+                push_field(buf, name.as_bytes());
+                // A value that cannot be serialized fails the same way when
+                // it is rendered.
+                let _ = serde_json::to_writer(&mut *buf, value);
             }
             Mode::Fill(ctx) => ctx.insert(name, value),
         }
@@ -145,7 +146,7 @@ impl Vars {
 
     pub(super) fn digest(self) -> u128 {
         match self.mode {
-            Mode::Hash(h) => h.digest128(),
+            Mode::Hash(buf) => xxh3_128(&buf),
             Mode::Fill(_) => 0,
         }
     }
@@ -158,17 +159,10 @@ impl Vars {
     }
 }
 
-struct HashWriter<'h>(&'h mut Xxh3);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// A length-prefixed field, so that `("ab", "c")` and `("a", "bc")` differ.
+fn push_field(buf: &mut Vec<u8>, bytes: &[u8]) {
+    buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    buf.extend_from_slice(bytes);
 }
 
 impl super::Renderer<'_> {

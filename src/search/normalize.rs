@@ -66,14 +66,34 @@ fn normalize_char(c: char, out: &mut String) {
     } else if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
         out.push(t2s_fast(c));
     } else {
-        let lowered: String = c.nfkc().collect::<String>().to_lowercase();
-        let stripped: String = lowered
-            .nfd()
-            .filter(|c| !is_combining_mark(*c))
-            .map(|c| T2S.get(&c).copied().unwrap_or(c))
-            .collect();
-        out.extend(stripped.nfc());
+        // Punctuation is most of these (，。「」 in Chinese text): remember
+        // each character's result instead of normalizing it every time.
+        SLOW_CHARS.with_borrow_mut(|known| {
+            let normalized = known.entry(c).or_insert_with(|| normalize_slow(c));
+            out.push_str(normalized);
+        });
     }
+}
+
+thread_local! {
+    static SLOW_CHARS: std::cell::RefCell<HashMap<char, Box<str>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn normalize_slow(c: char) -> Box<str> {
+    let lowered: String = c.nfkc().collect::<String>().to_lowercase();
+    let stripped: String = lowered
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| T2S.get(&c).copied().unwrap_or(c))
+        .collect();
+    stripped.nfc().collect::<String>().into_boxed_str()
+}
+
+/// Builds the conversion tables now (on another thread, while the content
+/// is read), so that the first use does not hold up the others.
+pub fn warm_up() {
+    LazyLock::force(&T2S_ARRAY);
 }
 
 /// Steps 1–3: the normalized text.
