@@ -107,12 +107,13 @@ pub fn prepare_loaded(
         tz: config.tz,
         drafts: config.drafts,
     };
-    let articles_cache = ArticleCache::new(cache, clean_settings(&config, &loaded.assets));
+    let mut articles_cache = ArticleCache::new(cache, clean_settings(&config, &loaded.assets));
     let keys: Vec<u128> = loaded
         .sources
         .par_iter()
         .map(|s| articles_cache.key(s))
         .collect();
+    articles_cache.plan(&keys);
     let step = progress.step("parse+clean", keys.len());
     let hits = AtomicUsize::new(0);
     let outcomes: Vec<Outcome> = loaded
@@ -120,26 +121,24 @@ pub fn prepare_loaded(
         .into_par_iter()
         .zip(keys.par_iter())
         .map(|(source, &key)| {
-            let (mut outcome, stored) = match articles_cache.get(key) {
+            // What the cache holds need not stay in memory until rendering:
+            // hits and stored outcomes keep their bodies there.
+            let outcome = match articles_cache.get(key) {
                 Some(o) => {
                     hits.fetch_add(1, Ordering::Relaxed);
-                    (o, Some(articles_cache.file(key)))
+                    o
                 }
                 None => {
-                    let o = parse_and_clean(&source, opts_parse, &patterns, &assets);
-                    let stored = articles_cache.put(key, &o);
-                    (o, stored)
+                    let mut o = parse_and_clean(&source, opts_parse, &patterns, &assets);
+                    articles_cache.put(key, &mut o);
+                    o
                 }
             };
-            // What the cache holds need not stay in memory until rendering.
-            if let (Some((_, body)), Some(path)) = (&mut outcome.item, stored) {
-                body.spill(path);
-            }
             step.inc();
             outcome
         })
         .collect();
-    articles_cache.prune(&keys.iter().copied().collect());
+    articles_cache.finish();
     let hits = hits.into_inner();
     let mut items = Vec::with_capacity(outcomes.len());
     for o in outcomes {

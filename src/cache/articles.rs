@@ -1,15 +1,31 @@
-//! Cached parse + clean results, one file per article file under
-//! `.duben-cache/v1/articles/`, named by the hash of everything the result
-//! depends on.
+//! Cached parse + clean results, in pack files under
+//! `.duben-cache/v2/articles/`: each build appends the results it computed
+//! to one new pack, and `index.bin` maps every key (the hash of everything
+//! a result depends on) to its place in a pack.
+//!
+//! A few large files instead of one file per article: creating ten
+//! thousand small files took longer than cleaning the articles (ext4 inode
+//! allocation). A pack whose live entries fill less than half of it is
+//! compacted: its live entries are copied into the new pack and it is
+//! deleted. Every entry carries a checksum; a damaged one is a miss.
+//!
+//! An entry is the outcome without its body's HTML and other-script body
+//! (the *meta* part, which every build reads), then the body part, which is
+//! read only when the article's page is rendered ([`read_clean_body`]).
 
-use std::collections::HashSet;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::{Cache, binary_id, field, hex};
-use crate::clean::CleanBody;
+use super::{Cache, binary_id, field};
+use crate::clean::serialize::Body;
+use crate::clean::{AltScript, CleanBody};
 use crate::diagnostics::Diagnostic;
 use crate::load::Source;
 use crate::parse::Article;
@@ -22,17 +38,90 @@ pub struct Outcome {
     pub item: Option<(Article, CleanBody)>,
 }
 
+/// Where a cache entry is: its pack, and its bytes' offset and length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    pub pack: Arc<Path>,
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// The part of an entry read only when the page is rendered.
+#[derive(Serialize, Deserialize)]
+struct BodyPart {
+    body: Body,
+    alt_script: Option<AltScript>,
+}
+
+/// `index.bin`: pack file names, and every entry as (key, pack, offset, length).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Index {
+    packs: Vec<String>,
+    entries: Vec<(u128, u32, u64, u64)>,
+}
+
+const INDEX: &str = "index.bin";
+const PACK_EXT: &str = "pack";
+/// A pack that is not in the index (left by a killed build) is deleted once
+/// it is this old: a younger one may belong to a build still running.
+const ORPHAN_AGE: Duration = Duration::from_secs(3600);
+
+/// The pack being written by this build.
+struct PackWriter {
+    path: Arc<Path>,
+    file: BufWriter<File>,
+    offset: u64,
+}
+
 /// The article entries of a cache, for one set of clean settings.
 pub struct ArticleCache<'a> {
     cache: &'a Cache,
     settings: u128,
+    dir: PathBuf,
+    /// The last build's entries (empty when the cache may not be read).
+    known: HashMap<u128, Location>,
+    /// Packs the last build's index named.
+    old_packs: Vec<Arc<Path>>,
+    /// Packs to empty into the new one (less than half of them in use).
+    sparse: HashSet<Arc<Path>>,
+    writer: Mutex<Option<PackWriter>>,
+    /// Where every entry this build uses is, for the next index.
+    used: Mutex<Vec<(u128, Location)>>,
 }
 
 impl<'a> ArticleCache<'a> {
     /// `settings` hashes everything besides the file that parse and clean
     /// depend on (site.toml, the local images, `--drafts`).
     pub fn new(cache: &'a Cache, settings: u128) -> Self {
-        ArticleCache { cache, settings }
+        let dir = cache.path("articles");
+        let index: Index = std::fs::read(dir.join(INDEX))
+            .ok()
+            .and_then(|b| postcard::from_bytes(&b).ok())
+            .unwrap_or_default();
+        let old_packs: Vec<Arc<Path>> = index
+            .packs
+            .iter()
+            .map(|name| Arc::from(dir.join(name).as_path()))
+            .collect();
+        let mut known = HashMap::new();
+        if cache.read {
+            for &(key, pack, offset, len) in &index.entries {
+                if let Some(pack) = old_packs.get(pack as usize) {
+                    let pack = pack.clone();
+                    known.insert(key, Location { pack, offset, len });
+                }
+            }
+        }
+        ArticleCache {
+            cache,
+            settings,
+            dir,
+            known,
+            old_packs,
+            sparse: HashSet::new(),
+            writer: Mutex::new(None),
+            used: Mutex::new(Vec::new()),
+        }
     }
 
     /// The key of one source file.
@@ -45,84 +134,241 @@ impl<'a> ArticleCache<'a> {
         h.digest128()
     }
 
-    /// Where the entry of `key` is (or would be).
-    pub fn file(&self, key: u128) -> PathBuf {
-        let name = hex(key);
-        self.cache
-            .path("articles")
-            .join(&name[..2])
-            .join(format!("{name}.bin"))
-    }
-
-    /// The cached outcome, if there is a readable one.
-    pub fn get(&self, key: u128) -> Option<Outcome> {
-        if !self.cache.read {
-            return None;
-        }
-        let file = self.file(key);
-        let bytes = std::fs::read(&file).ok()?;
-        let outcome = postcard::from_bytes(&bytes).ok();
-        if outcome.is_none() && self.cache.write {
-            // Damaged: remove it, so that `put` writes it again.
-            let _ = std::fs::remove_file(&file);
-        }
-        outcome
-    }
-
-    /// Stores an outcome (best effort); where it is when the cache holds it.
-    /// An entry already there is kept: the key names its content (this keeps
-    /// `--force` from rewriting them all).
-    pub fn put(&self, key: u128, outcome: &Outcome) -> Option<PathBuf> {
-        if !self.cache.read && !self.cache.write {
-            return None; // a disabled cache holds nothing
-        }
-        let file = self.file(key);
-        if !file.is_file() {
-            if !self.cache.write {
-                return None;
-            }
-            let bytes = postcard::to_stdvec(outcome).ok()?;
-            self.cache.store(&file, &bytes);
-        }
-        file.is_file().then_some(file)
-    }
-
-    /// Removes the entries of files that are gone or changed, so the cache
-    /// does not grow without bound.
-    pub fn prune(&self, used: &HashSet<u128>) {
+    /// Given every key this build will ask for, marks the packs whose live
+    /// entries fill less than half of them, to be copied into the new pack.
+    pub fn plan(&mut self, keys: &[u128]) {
         if !self.cache.write {
             return;
         }
-        let used: HashSet<String> = used.iter().map(|&k| hex(k)).collect();
-        let Ok(dirs) = std::fs::read_dir(self.cache.path("articles")) else {
+        let mut live: HashMap<&Arc<Path>, u64> = HashMap::new();
+        for key in keys {
+            if let Some(loc) = self.known.get(key) {
+                *live.entry(&loc.pack).or_default() += loc.len;
+            }
+        }
+        for pack in &self.old_packs {
+            let size = std::fs::metadata(pack).map_or(0, |m| m.len());
+            let used = live.get(pack).copied().unwrap_or(0);
+            if used > 0 && used * 2 < size {
+                self.sparse.insert(pack.clone());
+            }
+        }
+    }
+
+    /// The cached outcome, if there is a sound one; its body stays in the
+    /// cache (see [`CleanBody::full`]).
+    pub fn get(&self, key: u128) -> Option<Outcome> {
+        let loc = self.known.get(&key)?;
+        let bytes = read_entry(loc).ok()?;
+        let (mut outcome, _) = decode(&bytes, false).ok()?;
+        let mut loc = loc.clone();
+        if self.sparse.contains(&loc.pack)
+            && let Some(copied) = self.append(&bytes)
+        {
+            loc = copied;
+        }
+        if let Some((_, body)) = &mut outcome.item {
+            body.stored = Some(loc.clone());
+        }
+        self.remember(key, loc);
+        Some(outcome)
+    }
+
+    /// Stores an outcome (best effort). When the cache holds it, the body's
+    /// HTML leaves memory until its page is rendered.
+    pub fn put(&self, key: u128, outcome: &mut Outcome) {
+        if !self.cache.write {
+            return;
+        }
+        let Some(bytes) = encode(outcome) else { return };
+        let Some(loc) = self.append(&bytes) else {
             return;
         };
-        for dir in dirs.flatten() {
-            let Ok(files) = std::fs::read_dir(dir.path()) else {
+        if let Some((_, body)) = &mut outcome.item {
+            body.spill(loc.clone());
+        }
+        self.remember(key, loc);
+    }
+
+    fn remember(&self, key: u128, loc: Location) {
+        if let Ok(mut used) = self.used.lock() {
+            used.push((key, loc));
+        }
+    }
+
+    /// Appends an entry to this build's pack; where it is.
+    fn append(&self, bytes: &[u8]) -> Option<Location> {
+        let mut writer = self.writer.lock().ok()?;
+        if writer.is_none() {
+            *writer = self.new_pack();
+        }
+        let w = writer.as_mut()?;
+        if w.file.write_all(bytes).is_err() {
+            *writer = None; // the pack is unusable; it is not indexed
+            return None;
+        }
+        let loc = Location {
+            pack: w.path.clone(),
+            offset: w.offset,
+            len: bytes.len() as u64,
+        };
+        w.offset += bytes.len() as u64;
+        Some(loc)
+    }
+
+    fn new_pack(&self) -> Option<PackWriter> {
+        std::fs::create_dir_all(&self.dir).ok()?;
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = self
+            .dir
+            .join(format!("{stamp:x}-{}.{PACK_EXT}", std::process::id()));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        Some(PackWriter {
+            path: Arc::from(path.as_path()),
+            file: BufWriter::with_capacity(1 << 20, file),
+            offset: 0,
+        })
+    }
+
+    /// Finishes the new pack, writes the index of the entries this build
+    /// used, and deletes the packs no longer needed (and, when the index
+    /// cannot be written, everything this build added).
+    pub fn finish(self) {
+        if !self.cache.write {
+            return;
+        }
+        let writer = self.writer.into_inner().ok().flatten();
+        let written = writer.map(|mut w| (w.file.flush().is_ok(), w.path));
+        if let Some((false, path)) = &written {
+            let _ = std::fs::remove_file(path);
+            return; // the old index still describes the old packs
+        }
+        let used = self.used.into_inner().unwrap_or_default();
+        let mut index = Index::default();
+        let mut numbers: HashMap<Arc<Path>, u32> = HashMap::new();
+        for (key, loc) in used {
+            let next = numbers.len() as u32;
+            let n = *numbers.entry(loc.pack.clone()).or_insert_with(|| {
+                let name = loc.pack.file_name().unwrap_or_default();
+                index.packs.push(name.to_string_lossy().into_owned());
+                next
+            });
+            index.entries.push((key, n, loc.offset, loc.len));
+        }
+        let Ok(bytes) = postcard::to_stdvec(&index) else {
+            return;
+        };
+        self.cache.store(&self.dir.join(INDEX), &bytes);
+        // The layout before packs: one file per entry.
+        let _ = std::fs::remove_dir_all(self.cache.dir.with_file_name("v1"));
+        let Ok(files) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for f in files.flatten() {
+            let path = f.path();
+            let is_pack = path.extension().is_some_and(|e| e == PACK_EXT);
+            if !is_pack || numbers.contains_key(path.as_path()) {
                 continue;
-            };
-            for f in files.flatten() {
-                let name = f.file_name().to_string_lossy().into_owned();
-                let stem = name.strip_suffix(".bin").unwrap_or(&name);
-                if !used.contains(stem) {
-                    let _ = std::fs::remove_file(f.path());
-                }
+            }
+            let ours = self.old_packs.iter().any(|p| **p == *path);
+            let old = f
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > ORPHAN_AGE);
+            if ours || old {
+                let _ = std::fs::remove_file(&path);
             }
         }
     }
 }
 
-/// The clean body of the entry at `path` (see [`CleanBody::full`]).
-pub fn read_clean_body(path: &std::path::Path) -> anyhow::Result<CleanBody> {
+/// An entry: the meta part's length, the meta part (the outcome with its
+/// body spilled), the body part, and a checksum of all of it.
+fn encode(outcome: &Outcome) -> Option<Vec<u8>> {
+    let mut meta = Outcome {
+        diagnostics: outcome.diagnostics.clone(),
+        item: None,
+    };
+    let mut part = None;
+    if let Some((article, body)) = &outcome.item {
+        part = Some(BodyPart {
+            body: body.body.clone(),
+            alt_script: body.alt_script.clone(),
+        });
+        let mut light = CleanBody {
+            alt_script: None,
+            stored: None,
+            ..body.clone()
+        };
+        light.body.parts.retain(|p| !p.is_html());
+        meta.item = Some((article.clone(), light));
+    }
+    let mut bytes = vec![0; 8];
+    postcard::to_io(&meta, &mut bytes).ok()?;
+    let meta_len = (bytes.len() - 8) as u64;
+    bytes[..8].copy_from_slice(&meta_len.to_le_bytes());
+    if let Some(part) = &part {
+        postcard::to_io(part, &mut bytes).ok()?;
+    }
+    let sum = xxh3_64(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    Some(bytes)
+}
+
+/// Checks an entry's checksum and decodes its meta part, and its body part
+/// when `with_body`.
+fn decode(bytes: &[u8], with_body: bool) -> Result<(Outcome, Option<BodyPart>), ()> {
+    let (data, sum) = bytes
+        .split_at_checked(bytes.len().checked_sub(8).ok_or(())?)
+        .ok_or(())?;
+    if xxh3_64(data).to_le_bytes() != sum {
+        return Err(());
+    }
+    let (len, rest) = data.split_at_checked(8).ok_or(())?;
+    let len = u64::from_le_bytes(len.try_into().map_err(|_| ())?) as usize;
+    let (meta, body) = rest.split_at_checked(len).ok_or(())?;
+    let outcome = postcard::from_bytes(meta).map_err(|_| ())?;
+    let part = match with_body && !body.is_empty() {
+        true => Some(postcard::from_bytes(body).map_err(|_| ())?),
+        false => None,
+    };
+    Ok((outcome, part))
+}
+
+fn read_entry(loc: &Location) -> std::io::Result<Vec<u8>> {
+    let mut file = File::open(&loc.pack)?;
+    file.seek(SeekFrom::Start(loc.offset))?;
+    let mut bytes = vec![0; loc.len as usize];
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The whole clean body of an article whose body is in the cache at `loc`
+/// (`spilled` is what stayed in memory).
+pub fn read_clean_body(spilled: &CleanBody, loc: &Location) -> anyhow::Result<CleanBody> {
     let fail = || {
         anyhow::anyhow!(
-            "the build cache entry `{}` changed or vanished during the build; run the build again",
-            path.display()
+            "the build cache `{}` changed or vanished during the build; run the build again",
+            loc.pack.display()
         )
     };
-    let bytes = std::fs::read(path).map_err(|_| fail())?;
-    let outcome: Outcome = postcard::from_bytes(&bytes).map_err(|_| fail())?;
-    outcome.item.map(|(_, body)| body).ok_or_else(fail)
+    let bytes = read_entry(loc).map_err(|_| fail())?;
+    let (_, part) = decode(&bytes, true).map_err(|_| fail())?;
+    let part = part.ok_or_else(fail)?;
+    Ok(CleanBody {
+        body: part.body,
+        alt_script: part.alt_script,
+        stored: None,
+        ..spilled.clone()
+    })
 }
 
 #[cfg(test)]
@@ -134,6 +380,51 @@ mod tests {
             display_path: PathBuf::from("content").join(path),
             rel_path: PathBuf::from(path),
             bytes: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// One build's use of the cache: `put` for misses, then `finish`.
+    fn session(cache: &Cache, keys: &[u128], mut each: impl FnMut(&ArticleCache, u128)) {
+        let mut articles = ArticleCache::new(cache, 1);
+        articles.plan(keys);
+        for &k in keys {
+            each(&articles, k);
+        }
+        articles.finish();
+    }
+
+    fn packs(dir: &Path) -> Vec<PathBuf> {
+        let mut packs: Vec<PathBuf> = std::fs::read_dir(dir.join(".duben-cache/v2/articles"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == PACK_EXT))
+            .collect();
+        packs.sort();
+        packs
+    }
+
+    fn with_body(text: &str) -> Outcome {
+        use crate::clean::serialize::Part;
+        let body = Body {
+            parts: vec![
+                Part::Html(format!("<p>{text}</p>")),
+                Part::Link("https://example.org/b".into()),
+                Part::Asset("a/photo.jpg".into()),
+            ],
+        };
+        let clean = CleanBody {
+            body: body.clone(),
+            alt_script: Some(AltScript {
+                lang: "zh-Hant".into(),
+                body,
+                title: "標題".into(),
+            }),
+            text: text.into(),
+            ..CleanBody::default()
+        };
+        Outcome {
+            diagnostics: vec![],
+            item: Some((Article::default(), clean)),
         }
     }
 
@@ -149,9 +440,11 @@ mod tests {
             diagnostics: vec![Diagnostic::warning(&a.display_path, Some(3), "odd")],
             item: None,
         };
-        articles.put(key, &outcome);
-        let back = articles.get(key).unwrap();
+        articles.put(key, &mut outcome_clone(&outcome));
+        articles.finish();
+        let back = ArticleCache::new(&cache, 1).get(key).unwrap();
         assert_eq!(back.diagnostics, outcome.diagnostics);
+        let articles = ArticleCache::new(&cache, 1);
         assert_ne!(key, articles.key(&source("a.md", "hello!")));
         assert_ne!(key, articles.key(&source("b.md", "hello")));
         assert_ne!(key, ArticleCache::new(&cache, 2).key(&a));
@@ -159,77 +452,93 @@ mod tests {
         assert!(ArticleCache::new(&forced, 1).get(key).is_none());
     }
 
+    fn outcome_clone(o: &Outcome) -> Outcome {
+        Outcome {
+            diagnostics: o.diagnostics.clone(),
+            item: o.item.clone(),
+        }
+    }
+
     #[test]
     fn a_damaged_entry_is_a_miss_and_is_written_again() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path(), false);
-        let articles = ArticleCache::new(&cache, 1);
-        let a = source("a.md", "hello");
-        let key = articles.key(&a);
-        articles.put(key, &Outcome::default());
-        std::fs::write(articles.file(key), [0xff; 3]).unwrap();
-        assert!(articles.get(key).is_none());
-        articles.put(key, &Outcome::default());
-        assert!(articles.get(key).is_some());
+        let key = 7;
+        session(&cache, &[key], |a, k| a.put(k, &mut with_body("正文")));
+        let pack = packs(dir.path()).pop().unwrap();
+        let mut bytes = std::fs::read(&pack).unwrap();
+        bytes[20] ^= 0xff;
+        std::fs::write(&pack, bytes).unwrap();
+        let mut missed = false;
+        session(&cache, &[key], |a, k| {
+            missed = a.get(k).is_none();
+            a.put(k, &mut with_body("正文"));
+        });
+        assert!(missed, "a damaged entry is not used");
+        assert_eq!(packs(dir.path()).len(), 1, "the damaged pack is gone");
+        let back = ArticleCache::new(&cache, 1).get(key).unwrap();
+        let full = back.item.unwrap().1;
+        assert_eq!(full.full().unwrap().text, "正文");
     }
 
     #[test]
     fn a_spilled_body_keeps_its_links_and_reads_back_whole() {
-        use crate::clean::serialize::{Body, Part};
-        use crate::clean::{AltScript, CleanBody};
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path(), false);
         let articles = ArticleCache::new(&cache, 1);
-        let a = source("a.md", "x");
-        let key = articles.key(&a);
-        let body = Body {
-            parts: vec![
-                Part::Html("<p>正文</p>".into()),
-                Part::Link("https://example.org/b".into()),
-                Part::Asset("a/photo.jpg".into()),
-            ],
-        };
-        let clean = CleanBody {
-            body: body.clone(),
-            alt_script: Some(AltScript {
-                lang: "zh-Hant".into(),
-                body: body.clone(),
-                title: "標題".into(),
-            }),
-            ..CleanBody::default()
-        };
-        let outcome = Outcome {
-            diagnostics: vec![],
-            item: Some((Article::default(), clean.clone())),
-        };
-        let stored = articles.put(key, &outcome).unwrap();
-        let mut spilled = clean;
-        spilled.spill(stored.clone());
-        assert!(spilled.alt_script.is_none());
-        assert_eq!(
-            spilled.body.links().collect::<Vec<_>>(),
-            ["https://example.org/b"]
-        );
-        assert_eq!(spilled.body.assets().collect::<Vec<_>>(), ["a/photo.jpg"]);
-        let full = spilled.full().unwrap();
-        assert_eq!(full.body, body);
-        assert_eq!(full.alt_script.as_ref().unwrap().title, "標題");
-        std::fs::remove_file(stored).unwrap();
+        let whole = with_body("正文");
+        let mut outcome = outcome_clone(&whole);
+        articles.put(1, &mut outcome);
+        articles.finish();
+        for spilled in [
+            outcome.item.unwrap().1,
+            ArticleCache::new(&cache, 1).get(1).unwrap().item.unwrap().1,
+        ] {
+            assert!(spilled.alt_script.is_none());
+            assert!(spilled.stored.is_some());
+            assert_eq!(
+                spilled.body.links().collect::<Vec<_>>(),
+                ["https://example.org/b"]
+            );
+            assert_eq!(spilled.body.assets().collect::<Vec<_>>(), ["a/photo.jpg"]);
+            let full = spilled.full().unwrap();
+            let original = &whole.item.as_ref().unwrap().1;
+            assert_eq!(full.body, original.body);
+            assert_eq!(full.alt_script.as_ref().unwrap().title, "標題");
+            assert_eq!(full.text, "正文");
+        }
+        let spilled = ArticleCache::new(&cache, 1).get(1).unwrap().item.unwrap().1;
+        std::fs::remove_file(packs(dir.path()).pop().unwrap()).unwrap();
         let err = spilled.full().unwrap_err().to_string();
         assert!(err.contains("run the build again"), "{err}");
     }
 
     #[test]
-    fn pruning_keeps_only_the_entries_in_use() {
+    fn the_index_keeps_only_entries_in_use_and_sparse_packs_are_compacted() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path(), false);
+        let keys: Vec<u128> = (0..10).collect();
+        session(&cache, &keys, |a, k| {
+            a.put(k, &mut with_body(&format!("文{k}")))
+        });
+        let first = packs(dir.path());
+        assert_eq!(first.len(), 1);
+        // Six of ten still in use: the pack stays, and a new one holds key 10.
+        let mut hits = 0;
+        let used = [0, 1, 2, 3, 4, 5, 10];
+        session(&cache, &used, |a, k| match a.get(k) {
+            Some(_) => hits += 1,
+            None => a.put(k, &mut with_body("新")),
+        });
+        assert_eq!(hits, 6);
+        assert_eq!(packs(dir.path()).len(), 2);
+        assert!(packs(dir.path()).contains(&first[0]));
+        // Two of ten: the first pack is copied out and deleted.
+        session(&cache, &[0, 10], |a, k| assert!(a.get(k).is_some()));
+        assert!(!packs(dir.path()).contains(&first[0]));
         let articles = ArticleCache::new(&cache, 1);
-        let (a, b) = (source("a.md", "a"), source("b.md", "b"));
-        let (ka, kb) = (articles.key(&a), articles.key(&b));
-        articles.put(ka, &Outcome::default());
-        articles.put(kb, &Outcome::default());
-        articles.prune(&HashSet::from([kb]));
-        assert!(articles.get(ka).is_none());
-        assert!(articles.get(kb).is_some());
+        assert!(articles.get(5).is_none(), "unused entries are forgotten");
+        let body = articles.get(0).unwrap().item.unwrap().1;
+        assert_eq!(body.full().unwrap().text, "文0");
     }
 }

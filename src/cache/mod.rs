@@ -23,7 +23,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// The folder name, in the site folder.
 pub const CACHE_DIR: &str = ".duben-cache";
 /// Bumped when the cache's layout changes.
-const LAYOUT: &str = "v1";
+const LAYOUT: &str = "v2";
 
 /// Where the cache lives and whether it may be read.
 #[derive(Debug, Clone)]

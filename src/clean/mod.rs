@@ -54,29 +54,27 @@ pub struct CleanBody {
     /// The body in the other Chinese script, for Chinese articles.
     pub alt_script: Option<AltScript>,
     /// Set when the bulk of this body (its HTML and `alt_script`) was dropped
-    /// from memory because the build cache holds it at this path; `body` then
+    /// from memory because the build cache holds it there; `body` then
     /// keeps only its links and local images. See [`CleanBody::full`].
     #[serde(skip)]
-    pub stored: Option<std::path::PathBuf>,
+    pub stored: Option<crate::cache::articles::Location>,
 }
 
 impl CleanBody {
     /// Drops the HTML and the other-script body from memory, keeping links
-    /// and local images (the link stage's), once `path` holds them.
-    pub fn spill(&mut self, path: std::path::PathBuf) {
-        self.body
-            .parts
-            .retain(|p| !matches!(p, serialize::Part::Html(_)));
+    /// and local images (the link stage's), once the cache holds them at `at`.
+    pub fn spill(&mut self, at: crate::cache::articles::Location) {
+        self.body.parts.retain(|p| !p.is_html());
         self.alt_script = None;
-        self.stored = Some(path);
+        self.stored = Some(at);
     }
 
     /// The whole body: this one, or the one read back from the build cache.
     pub fn full(&self) -> anyhow::Result<std::borrow::Cow<'_, CleanBody>> {
         match &self.stored {
             None => Ok(std::borrow::Cow::Borrowed(self)),
-            Some(path) => {
-                crate::cache::articles::read_clean_body(path).map(std::borrow::Cow::Owned)
+            Some(at) => {
+                crate::cache::articles::read_clean_body(self, at).map(std::borrow::Cow::Owned)
             }
         }
     }

@@ -66,6 +66,11 @@ impl Body {
 }
 
 impl Part {
+    /// Whether this is markup (not a link or an image to resolve).
+    pub fn is_html(&self) -> bool {
+        matches!(self, Part::Html(_))
+    }
+
     fn len(&self) -> usize {
         match self {
             Part::Html(h) => h.len(),
