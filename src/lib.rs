@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod init;
 pub mod link;
 pub mod load;
+pub mod memory;
 pub mod parse;
 pub mod pipeline;
 pub mod progress;

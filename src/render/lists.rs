@@ -12,6 +12,7 @@ use super::bilingual::LanguageLink;
 use super::chart::{self, Bar};
 use super::context::{ArticleLink, GroupLink, PageCtx, Pagination};
 use super::feeds::list_feed;
+use super::items::Item;
 use crate::link::Archive;
 use crate::write::Sink;
 
@@ -45,7 +46,9 @@ struct ListCtx<'a> {
     zh: &'a str,
     en: &'a str,
     count: usize,
-    articles: Vec<&'a ArticleLink<'a>>,
+    /// The page's articles as list items (`card.html`, or `title-item.html`
+    /// when `compact`).
+    items: Vec<String>,
     roles: &'a [RoleCount],
     breadcrumbs: &'a [Crumb],
     languages: &'a [LanguageLink],
@@ -124,17 +127,16 @@ impl Renderer<'_> {
                 &self.config.base_url,
                 self.config.default_language,
             );
-            let articles = list.entries[(n - 1) * per..(n * per).min(list.entries.len())]
-                .iter()
-                .map(|&i| &links[i])
-                .collect();
+            let shown = &list.entries[(n - 1) * per..(n * per).min(list.entries.len())];
+            let kind = if compact { Item::Title } else { Item::Card };
+            let items = self.items(kind, links, shown, &page.root)?;
             let ctx = ListCtx {
                 kind: list.kind,
                 compact,
                 zh: &list.zh,
                 en: &list.en,
                 count: list.entries.len(),
-                articles,
+                items,
                 roles: &list.roles,
                 breadcrumbs: &list.breadcrumbs,
                 languages: &list.languages,

@@ -7,6 +7,7 @@ pub mod bilingual;
 pub mod chart;
 pub mod context;
 pub mod feeds;
+pub mod items;
 pub mod labels;
 pub mod lists;
 pub mod memo;
@@ -39,6 +40,8 @@ pub struct Renderer<'a> {
     labels: Arc<Labels>,
     /// Pages of the last build, to skip the ones whose values are unchanged.
     memo: Option<&'a memo::PageMemo>,
+    /// List items already rendered.
+    items: items::ItemCache,
 }
 
 impl<'a> Renderer<'a> {
@@ -64,6 +67,7 @@ impl<'a> Renderer<'a> {
             theme,
             labels,
             memo: None,
+            items: items::ItemCache::default(),
         })
     }
 
@@ -111,6 +115,15 @@ impl<'a> Renderer<'a> {
             .with_context(|| format!("cannot render `{}` with template `{template}`", page.path))
     }
 
+    /// Renders `template` with only the variables of `ctx` (a struct).
+    fn render_fragment<T: serde::Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
+        let ctx = Context::from_serialize(ctx)?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| anyhow!("{}", tera_error_chain(&e)))
+            .with_context(|| format!("cannot render template `{template}`"))
+    }
+
     /// Renders and writes every page and static file; returns how many files.
     pub fn render_site(
         &self,
@@ -144,6 +157,8 @@ impl<'a> Renderer<'a> {
         files += self.render_languages(archive, links, sink)?;
         files += self.render_glossary(archive, links, sink)?;
         files += self.render_parallel(archive, links, sink)?;
+        self.items.clear();
+        crate::memory::give_back();
         files += self.write_i18n_js(sink)?;
         lap("  bilingual", &mut timer);
         files += crate::search::write_search(self, archive, sink)?;

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::Renderer;
 use super::article::Crumb;
 use super::context::{ArticleLink, GroupLink, MonthGroup, PageCtx, Pagination};
+use super::items::Item;
 use super::lists::{ListPage, RoleCount};
 use crate::config::UiLanguage;
 use crate::link::Archive;
@@ -35,10 +36,11 @@ impl Renderer<'_> {
         (1..=total).into_par_iter().try_for_each(|n| {
             let path = path_of(n);
             let page = PageCtx::new(&path, &self.config.base_url);
-            let articles = &links[(n - 1) * per..(n * per).min(links.len())];
+            let shown: Vec<usize> = ((n - 1) * per..(n * per).min(links.len())).collect();
+            let items = self.items(Item::Card, links, &shown, &page.root)?;
             let pagination = Pagination::new(n, total, &path_of);
             self.page("index.html", &page, sink, |v| {
-                v.add("articles", articles);
+                v.add("items", &items);
                 v.add("pagination", &pagination);
                 v.add("total_articles", &links.len());
                 v.add("topics", &topics);

@@ -21,6 +21,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../../templates/article.html")),
     ("all.html", include_str!("../../templates/all.html")),
     ("list.html", include_str!("../../templates/list.html")),
+    ("card.html", include_str!("../../templates/card.html")),
+    (
+        "title-item.html",
+        include_str!("../../templates/title-item.html"),
+    ),
     ("groups.html", include_str!("../../templates/groups.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
     (

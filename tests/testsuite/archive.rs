@@ -126,3 +126,54 @@ fn every_article_has_breadcrumbs_date_and_resolving_navigation() {
         assert!(count(&page, ".prev-next a") >= 1, "{f}");
     }
 }
+
+#[test]
+fn the_card_and_title_item_templates_list_every_article_everywhere() {
+    let site = TestSite::fixture("site");
+    site.write(
+        "templates/card.html",
+        r#"<li class="my-card"><a href="{{ root }}{{ a.path }}">{{ a.title }}</a></li>"#,
+    );
+    site.write(
+        "templates/title-item.html",
+        r#"<li class="my-title"><a href="{{ root }}{{ a.path }}">{{ a.title }}</a></li>"#,
+    );
+    let total = site.build().articles;
+    // Home pages, month pages and language lists each show every article once.
+    let cards_on = |pages: &[String]| -> usize {
+        pages
+            .iter()
+            .map(|p| count(&site.read(p), "li.my-card"))
+            .sum()
+    };
+    let out = files(&site.output());
+    let home: Vec<String> = out
+        .iter()
+        .filter(|p| *p == "index.html" || p.starts_with("page/"))
+        .cloned()
+        .collect();
+    assert_eq!(cards_on(&home), total);
+    let months: Vec<String> = out
+        .iter()
+        .filter(|p| {
+            p.ends_with("index.html") && p.len() == "2021/04/index.html".len() && p.starts_with('2')
+        })
+        .cloned()
+        .collect();
+    assert!(!months.is_empty());
+    let dated = cards_on(&months);
+    assert!(dated > 0 && dated <= total);
+    let languages: usize = out
+        .iter()
+        .filter(|p| p.starts_with("languages/") && p.matches('/').count() == 2)
+        .map(|p| count(&site.read(p), "li.my-title"))
+        .sum();
+    assert_eq!(languages, total);
+    // The same article's item, rendered once per depth, links right from each.
+    assert!(site.read("index.html").contains(r#"href="2021/"#));
+    assert!(
+        site.read("topics/military-diplomacy/index.html")
+            .contains(r#"href="../../2021/04/rc-04202021150817.html""#)
+    );
+    assert_internal_links_resolve(&site.output());
+}
