@@ -74,6 +74,13 @@ impl ItemCache {
     }
 }
 
+/// The articles `shown` (indexes into `links`), for the memo's key of a
+/// page that lists them as items: an item depends only on its article, the
+/// page's root and the templates.
+pub fn listed<'l>(links: &'l [ArticleLink<'l>], shown: &[usize]) -> Vec<&'l ArticleLink<'l>> {
+    shown.iter().map(|&i| &links[i]).collect()
+}
+
 impl Renderer<'_> {
     /// The `kind` items of `articles` (indexes into `links`) for a page at
     /// `root`, rendered on first use.

@@ -12,7 +12,8 @@ use super::bilingual::LanguageLink;
 use super::chart::{self, Bar};
 use super::context::{ArticleLink, GroupLink, PageCtx, Pagination};
 use super::feeds::list_feed;
-use super::items::Item;
+use super::items::{Item, listed};
+use super::memo::Vars;
 use crate::link::Archive;
 use crate::write::Sink;
 
@@ -40,18 +41,34 @@ pub struct RoleCount {
 }
 
 #[derive(Serialize)]
-struct ListCtx<'a> {
+struct ListCtx<'a, I> {
     kind: &'static str,
     compact: bool,
     zh: &'a str,
     en: &'a str,
     count: usize,
     /// The page's articles as list items (`card.html`, or `title-item.html`
-    /// when `compact`).
-    items: Vec<String>,
+    /// when `compact`); in the memo's key, the articles themselves.
+    items: I,
     roles: &'a [RoleCount],
     breadcrumbs: &'a [Crumb],
     languages: &'a [LanguageLink],
+}
+
+impl<'a, I> ListCtx<'a, I> {
+    fn new(list: &'a ListPage, compact: bool, items: I) -> Self {
+        ListCtx {
+            kind: list.kind,
+            compact,
+            zh: &list.zh,
+            en: &list.en,
+            count: list.entries.len(),
+            items,
+            roles: &list.roles,
+            breadcrumbs: &list.breadcrumbs,
+            languages: &list.languages,
+        }
+    }
 }
 
 /// Output path of page `n` of a list in `dir`.
@@ -129,23 +146,20 @@ impl Renderer<'_> {
             );
             let shown = &list.entries[(n - 1) * per..(n * per).min(list.entries.len())];
             let kind = if compact { Item::Title } else { Item::Card };
-            let items = self.items(kind, links, shown, &page.root)?;
-            let ctx = ListCtx {
-                kind: list.kind,
-                compact,
-                zh: &list.zh,
-                en: &list.en,
-                count: list.entries.len(),
-                items,
-                roles: &list.roles,
-                breadcrumbs: &list.breadcrumbs,
-                languages: &list.languages,
-            };
             let pagination = Pagination::new(n, total, &|k| page_path(&list.dir, k));
-            self.page("list.html", &page, sink, |v| {
-                v.add("list", &ctx);
+            // Items are made only for pages the memo cannot keep.
+            let key = |v: &mut Vars| {
+                v.add("list", &ListCtx::new(list, compact, listed(links, shown)));
                 v.add("pagination", &pagination);
-            })
+            };
+            let render = || {
+                let items = self.items(kind, links, shown, &page.root)?;
+                let mut v = Vars::context();
+                v.add("list", &ListCtx::new(list, compact, items));
+                v.add("pagination", &pagination);
+                self.render_with("list.html", &page, v.into_context())
+            };
+            self.page_keyed("list.html", &page, sink, key, render)
         })?;
         Ok(total)
     }

@@ -176,10 +176,28 @@ impl super::Renderer<'_> {
         sink: &dyn Sink,
         vars: impl Fn(&mut Vars),
     ) -> Result<()> {
+        self.page_keyed(template, page, sink, &vars, || {
+            let mut v = Vars::context();
+            vars(&mut v);
+            self.render_with(template, page, v.into_context())
+        })
+    }
+
+    /// Like [`Self::page`], but the memo's key is made of the values `key`
+    /// adds, which must determine the page as surely as its own values, and
+    /// the page is made by `render` only when the memo cannot keep it.
+    pub fn page_keyed(
+        &self,
+        template: &str,
+        page: &super::context::PageCtx,
+        sink: &dyn Sink,
+        key: impl Fn(&mut Vars),
+        render: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<()> {
         let hash = self.memo.map(|memo| {
             let mut v = Vars::hasher(memo.salt(), template);
             v.add("page", page);
-            vars(&mut v);
+            key(&mut v);
             (memo, v.digest())
         });
         if let Some((memo, hash)) = hash
@@ -187,10 +205,7 @@ impl super::Renderer<'_> {
         {
             return Ok(());
         }
-        let mut v = Vars::context();
-        vars(&mut v);
-        let html = self.render_with(template, page, v.into_context())?;
-        sink.put(&page.path, &html)?;
+        sink.put(&page.path, &render()?)?;
         if let Some((memo, hash)) = hash {
             memo.record(&page.path, hash)?;
         }

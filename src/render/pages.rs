@@ -7,8 +7,9 @@ use rayon::prelude::*;
 use super::Renderer;
 use super::article::Crumb;
 use super::context::{ArticleLink, GroupLink, MonthGroup, PageCtx, Pagination};
-use super::items::Item;
+use super::items::{Item, listed};
 use super::lists::{ListPage, RoleCount};
+use super::memo::Vars;
 use crate::config::UiLanguage;
 use crate::link::Archive;
 use crate::write::Sink;
@@ -37,15 +38,25 @@ impl Renderer<'_> {
             let path = path_of(n);
             let page = PageCtx::new(&path, &self.config.base_url);
             let shown: Vec<usize> = ((n - 1) * per..(n * per).min(links.len())).collect();
-            let items = self.items(Item::Card, links, &shown, &page.root)?;
             let pagination = Pagination::new(n, total, &path_of);
-            self.page("index.html", &page, sink, |v| {
-                v.add("items", &items);
+            let rest = |v: &mut Vars| {
                 v.add("pagination", &pagination);
                 v.add("total_articles", &links.len());
                 v.add("topics", &topics);
                 v.add("languages", &languages);
-            })
+            };
+            // Items are made only for pages the memo cannot keep.
+            let key = |v: &mut Vars| {
+                v.add("items", &listed(links, &shown));
+                rest(v);
+            };
+            let render = || {
+                let mut v = Vars::context();
+                v.add("items", &self.items(Item::Card, links, &shown, &page.root)?);
+                rest(&mut v);
+                self.render_with("index.html", &page, v.into_context())
+            };
+            self.page_keyed("index.html", &page, sink, key, render)
         })?;
         Ok(total)
     }

@@ -232,6 +232,14 @@ fn unchanged_pages_are_kept_and_a_damaged_page_is_rendered_again() {
         site.read("2021/04/index.html")
             .contains("中国核武扩张迅速（三）")
     );
+    // A change to the body alone shows on the article's page.
+    let body = site.read("2021/04/rc-04202021150817.html");
+    let path = site.root().join(EDITED);
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(EDITED, format!("{text}\n\n一段新加的正文。\n"));
+    site.build();
+    let after = site.read("2021/04/rc-04202021150817.html");
+    assert!(!body.contains("一段新加的正文") && after.contains("一段新加的正文"));
 }
 
 #[test]
