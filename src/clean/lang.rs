@@ -28,11 +28,11 @@ pub fn detect(text: &str) -> &'static str {
     }
     // A Han character carries about as much as a short Latin word.
     if han > 0 && han * 4 >= latin {
-        // The script shows in the first thousand or so characters; zhconv
+        // The script shows in the first few hundred characters; zhconv
         // reads every character it is given, so give it no more.
         let head = text
             .char_indices()
-            .nth(1500)
+            .nth(600)
             .map_or(text, |(at, _)| &text[..at]);
         return if zhconv::is_hans_confidence(head) >= 0.5 {
             "zh-Hans"

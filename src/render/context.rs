@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::{Bilingual, SiteConfig, UiLanguage};
 use crate::link::{Archive, Entry, Group, Person};
@@ -200,12 +201,16 @@ pub struct ArticleLink<'a> {
     pub topic: Option<GroupLink<'a>>,
     /// The description, or the opening of the text.
     pub summary: String,
+    /// A hash of all of the above, standing for the article in the render
+    /// memo's keys of list pages (see `render::items::listed`).
+    #[serde(skip)]
+    pub key: u128,
 }
 
 impl<'a> ArticleLink<'a> {
     pub fn new(archive: &'a Archive, i: usize, tz: Tz, ui: UiLanguage) -> Self {
         let e = &archive.entries[i];
-        ArticleLink {
+        let mut link = ArticleLink {
             path: &e.path,
             title: &e.article.title,
             date: e.article.date.map(|d| DateCtx::new(d, tz, ui)),
@@ -213,7 +218,10 @@ impl<'a> ArticleLink<'a> {
             source_host: e.source.map(|s| archive.sources[s].en.as_str()),
             topic: e.topics.first().map(|&t| GroupLink::of(&archive.topics[t])),
             summary: description_of(e, 120),
-        }
+            key: 0,
+        };
+        link.key = serde_json::to_vec(&link).map_or(0, |json| xxh3_128(&json));
+        link
     }
 }
 

@@ -77,8 +77,8 @@ impl ItemCache {
 /// The articles `shown` (indexes into `links`), for the memo's key of a
 /// page that lists them as items: an item depends only on its article, the
 /// page's root and the templates.
-pub fn listed<'l>(links: &'l [ArticleLink<'l>], shown: &[usize]) -> Vec<&'l ArticleLink<'l>> {
-    shown.iter().map(|&i| &links[i]).collect()
+pub fn listed(links: &[ArticleLink], shown: &[usize]) -> Vec<u128> {
+    shown.iter().map(|&i| links[i].key).collect()
 }
 
 impl Renderer<'_> {
