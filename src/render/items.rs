@@ -39,7 +39,7 @@ impl Item {
     }
 }
 
-type Table = Arc<[OnceLock<String>]>;
+type Table = Arc<[OnceLock<Box<str>>]>;
 
 /// Rendered items by kind and root, each a slot per article.
 #[derive(Default)]
@@ -96,7 +96,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&i| {
                 if let Some(done) = table[i].get() {
-                    return Ok(done.clone());
+                    return Ok(done.to_string());
                 }
                 let ctx = ItemCtx {
                     a: &links[i],
@@ -104,7 +104,8 @@ impl Renderer<'_> {
                     site: SiteCtx::new(self.config),
                 };
                 let html = self.render_fragment(kind.template(), &ctx)?;
-                Ok(table[i].get_or_init(|| html).clone())
+                // Boxed: without the spare capacity Tera's buffer grew with.
+                Ok(table[i].get_or_init(|| html.into_boxed_str()).to_string())
             })
             .collect()
     }
