@@ -15,7 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -66,11 +66,20 @@ const PACK_EXT: &str = "pack";
 /// it is this old: a younger one may belong to a build still running.
 const ORPHAN_AGE: Duration = Duration::from_secs(3600);
 
-/// The pack being written by this build.
+/// The pack being written by this build. Entries are written straight
+/// through (one write each, no buffer), so an entry that could not be
+/// written is known at once and its body simply stays in memory.
 struct PackWriter {
     path: Arc<Path>,
-    file: BufWriter<File>,
+    file: File,
     offset: u64,
+}
+
+enum Writer {
+    NotYet,
+    Open(PackWriter),
+    /// The pack could not be created or written: nothing more is cached.
+    Failed,
 }
 
 /// The article entries of a cache, for one set of clean settings.
@@ -84,7 +93,7 @@ pub struct ArticleCache<'a> {
     old_packs: Vec<Arc<Path>>,
     /// Packs to empty into the new one (less than half of them in use).
     sparse: HashSet<Arc<Path>>,
-    writer: Mutex<Option<PackWriter>>,
+    writer: Mutex<Writer>,
     /// Where every entry this build uses is, for the next index.
     used: Mutex<Vec<(u128, Location)>>,
 }
@@ -119,7 +128,7 @@ impl<'a> ArticleCache<'a> {
             known,
             old_packs,
             sparse: HashSet::new(),
-            writer: Mutex::new(None),
+            writer: Mutex::new(Writer::NotYet),
             used: Mutex::new(Vec::new()),
         }
     }
@@ -199,12 +208,16 @@ impl<'a> ArticleCache<'a> {
     /// Appends an entry to this build's pack; where it is.
     fn append(&self, bytes: &[u8]) -> Option<Location> {
         let mut writer = self.writer.lock().ok()?;
-        if writer.is_none() {
-            *writer = self.new_pack();
+        if matches!(*writer, Writer::NotYet) {
+            *writer = self.new_pack().map_or(Writer::Failed, Writer::Open);
         }
-        let w = writer.as_mut()?;
+        let Writer::Open(w) = &mut *writer else {
+            return None;
+        };
         if w.file.write_all(bytes).is_err() {
-            *writer = None; // the pack is unusable; it is not indexed
+            // Full disk or the like: this entry and the ones after it are
+            // not cached (a torn entry fails its checksum if ever read).
+            *writer = Writer::Failed;
             return None;
         }
         let loc = Location {
@@ -231,23 +244,16 @@ impl<'a> ArticleCache<'a> {
             .ok()?;
         Some(PackWriter {
             path: Arc::from(path.as_path()),
-            file: BufWriter::with_capacity(1 << 20, file),
+            file,
             offset: 0,
         })
     }
 
-    /// Finishes the new pack, writes the index of the entries this build
-    /// used, and deletes the packs no longer needed (and, when the index
-    /// cannot be written, everything this build added).
+    /// Writes the index of the entries this build used, and deletes the
+    /// packs no longer needed.
     pub fn finish(self) {
         if !self.cache.write {
             return;
-        }
-        let writer = self.writer.into_inner().ok().flatten();
-        let written = writer.map(|mut w| (w.file.flush().is_ok(), w.path));
-        if let Some((false, path)) = &written {
-            let _ = std::fs::remove_file(path);
-            return; // the old index still describes the old packs
         }
         let used = self.used.into_inner().unwrap_or_default();
         let mut index = Index::default();
