@@ -161,7 +161,7 @@ pub fn prepare_loaded(
         matcher: UrlMatcher::new(&config.ignore_query_params),
         translation_pairs: &translation_pairs,
     };
-    let (archive, link_diags) = link::link(items, &link_opts);
+    let (archive, link_diags) = link::link(items, &link_opts)?;
     diagnostics.extend(link_diags);
     step.finish("cross-references, glossary, translations");
     lap("link", &mut timer);

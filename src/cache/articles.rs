@@ -9,9 +9,11 @@
 //! compacted: its live entries are copied into the new pack and it is
 //! deleted. Every entry carries a checksum; a damaged one is a miss.
 //!
-//! An entry is the outcome without its body's HTML and other-script body
-//! (the *meta* part, which every build reads), then the body part, which is
-//! read only when the article's page is rendered ([`read_clean_body`]).
+//! An entry is the outcome without its body's HTML, other-script body and
+//! plain text (the *meta* part, which every build reads), then the body
+//! part, read when the article's page is rendered ([`read_clean_body`]),
+//! then the text part, read by the link stage and the search index
+//! ([`read_text`]).
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -44,6 +46,8 @@ pub struct Location {
     pub pack: Arc<Path>,
     pub offset: u64,
     pub len: u64,
+    /// Where the text part starts in the entry (0 when not known yet).
+    pub text_at: u64,
 }
 
 /// The part of an entry read only when the page is rendered.
@@ -117,7 +121,16 @@ impl<'a> ArticleCache<'a> {
             for &(key, pack, offset, len) in &index.entries {
                 if let Some(pack) = old_packs.get(pack as usize) {
                     let pack = pack.clone();
-                    known.insert(key, Location { pack, offset, len });
+                    let text_at = 0;
+                    known.insert(
+                        key,
+                        Location {
+                            pack,
+                            offset,
+                            len,
+                            text_at,
+                        },
+                    );
                 }
             }
         }
@@ -169,13 +182,15 @@ impl<'a> ArticleCache<'a> {
     pub fn get(&self, key: u128) -> Option<Outcome> {
         let loc = self.known.get(&key)?;
         let bytes = read_entry(loc).ok()?;
-        let (mut outcome, _) = decode(&bytes, false).ok()?;
+        let decoded = decode(&bytes, Want::Meta).ok()?;
+        let mut outcome = decoded.outcome;
         let mut loc = loc.clone();
         if self.sparse.contains(&loc.pack)
-            && let Some(copied) = self.append(&bytes)
+            && let Some(copied) = self.append(&bytes, decoded.text_at)
         {
             loc = copied;
         }
+        loc.text_at = decoded.text_at;
         if let Some((_, body)) = &mut outcome.item {
             body.stored = Some(loc.clone());
         }
@@ -189,8 +204,10 @@ impl<'a> ArticleCache<'a> {
         if !self.cache.write {
             return;
         }
-        let Some(bytes) = encode(outcome) else { return };
-        let Some(loc) = self.append(&bytes) else {
+        let Some((bytes, text_at)) = encode(outcome) else {
+            return;
+        };
+        let Some(loc) = self.append(&bytes, text_at) else {
             return;
         };
         if let Some((_, body)) = &mut outcome.item {
@@ -205,8 +222,9 @@ impl<'a> ArticleCache<'a> {
         }
     }
 
-    /// Appends an entry to this build's pack; where it is.
-    fn append(&self, bytes: &[u8]) -> Option<Location> {
+    /// Appends an entry (whose text part starts at `text_at`) to this
+    /// build's pack; where it is.
+    fn append(&self, bytes: &[u8], text_at: u64) -> Option<Location> {
         let mut writer = self.writer.lock().ok()?;
         if matches!(*writer, Writer::NotYet) {
             *writer = self.new_pack().map_or(Writer::Failed, Writer::Open);
@@ -224,6 +242,7 @@ impl<'a> ArticleCache<'a> {
             pack: w.path.clone(),
             offset: w.offset,
             len: bytes.len() as u64,
+            text_at,
         };
         w.offset += bytes.len() as u64;
         Some(loc)
@@ -296,85 +315,152 @@ impl<'a> ArticleCache<'a> {
     }
 }
 
-/// An entry: the meta part's length, the meta part (the outcome with its
-/// body spilled), the body part, and a checksum of all of it.
-fn encode(outcome: &Outcome) -> Option<Vec<u8>> {
+/// An entry: the lengths of its meta and body parts, the meta part (the
+/// outcome with its body spilled), the body part (HTML and other-script
+/// body), the text part (the plain text, then its own checksum, so that it
+/// can be read alone), and a checksum of all of it. Returns the entry and
+/// where its text part starts.
+fn encode(outcome: &Outcome) -> Option<(Vec<u8>, u64)> {
     let mut meta = Outcome {
         diagnostics: outcome.diagnostics.clone(),
         item: None,
     };
-    let mut part = None;
+    let mut parts = None;
     if let Some((article, body)) = &outcome.item {
-        part = Some(BodyPart {
+        let part = BodyPart {
             body: body.body.clone(),
             alt_script: body.alt_script.clone(),
-        });
+        };
+        parts = Some((part, &body.text));
         let mut light = CleanBody {
             alt_script: None,
+            text: String::new(),
+            text_len: body.text.len(),
             stored: None,
             ..body.clone()
         };
         light.body.parts.retain(|p| !p.is_html());
         meta.item = Some((article.clone(), light));
     }
-    let mut bytes = vec![0; 8];
+    let mut bytes = vec![0; 16];
     postcard::to_io(&meta, &mut bytes).ok()?;
-    let meta_len = (bytes.len() - 8) as u64;
-    bytes[..8].copy_from_slice(&meta_len.to_le_bytes());
-    if let Some(part) = &part {
+    let meta_len = (bytes.len() - 16) as u64;
+    if let Some((part, _)) = &parts {
         postcard::to_io(part, &mut bytes).ok()?;
     }
+    let text_at = bytes.len();
+    if let Some((_, text)) = &parts {
+        postcard::to_io(text, &mut bytes).ok()?;
+        let sum = xxh3_64(&bytes[text_at..]);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+    }
+    let body_len = text_at as u64 - 16 - meta_len;
+    bytes[..8].copy_from_slice(&meta_len.to_le_bytes());
+    bytes[8..16].copy_from_slice(&body_len.to_le_bytes());
     let sum = xxh3_64(&bytes);
     bytes.extend_from_slice(&sum.to_le_bytes());
-    Some(bytes)
+    Some((bytes, text_at as u64))
 }
 
-/// Checks an entry's checksum and decodes its meta part, and its body part
-/// when `with_body`.
-fn decode(bytes: &[u8], with_body: bool) -> Result<(Outcome, Option<BodyPart>), ()> {
+/// Which parts of an entry to decode besides the meta part.
+#[derive(Clone, Copy, PartialEq)]
+enum Want {
+    Meta,
+    Body,
+}
+
+/// An entry's decoded parts.
+struct Decoded {
+    outcome: Outcome,
+    body: Option<(BodyPart, String)>,
+    /// Where the text part starts.
+    text_at: u64,
+}
+
+/// Checks an entry's checksum and decodes its meta part, and its body and
+/// text parts when `want` is [`Want::Body`].
+fn decode(bytes: &[u8], want: Want) -> Result<Decoded, ()> {
     let (data, sum) = bytes
         .split_at_checked(bytes.len().checked_sub(8).ok_or(())?)
         .ok_or(())?;
     if xxh3_64(data).to_le_bytes() != sum {
         return Err(());
     }
-    let (len, rest) = data.split_at_checked(8).ok_or(())?;
-    let len = u64::from_le_bytes(len.try_into().map_err(|_| ())?) as usize;
-    let (meta, body) = rest.split_at_checked(len).ok_or(())?;
-    let outcome = postcard::from_bytes(meta).map_err(|_| ())?;
-    let part = match with_body && !body.is_empty() {
-        true => Some(postcard::from_bytes(body).map_err(|_| ())?),
-        false => None,
+    let number = |b: &[u8]| -> Result<usize, ()> {
+        Ok(u64::from_le_bytes(b.try_into().map_err(|_| ())?) as usize)
     };
-    Ok((outcome, part))
+    let (head, rest) = data.split_at_checked(16).ok_or(())?;
+    let (meta_len, body_len) = (number(&head[..8])?, number(&head[8..])?);
+    let (meta, rest) = rest.split_at_checked(meta_len).ok_or(())?;
+    let (body, text) = rest.split_at_checked(body_len).ok_or(())?;
+    let mut decoded = Decoded {
+        outcome: postcard::from_bytes(meta).map_err(|_| ())?,
+        body: None,
+        text_at: (16 + meta_len + body_len) as u64,
+    };
+    if want == Want::Body && !body.is_empty() {
+        let part = postcard::from_bytes(body).map_err(|_| ())?;
+        decoded.body = Some((part, decode_text(text)?));
+    }
+    Ok(decoded)
+}
+
+/// A text part: the text, then its checksum.
+fn decode_text(part: &[u8]) -> Result<String, ()> {
+    let (text, sum) = part
+        .split_at_checked(part.len().checked_sub(8).ok_or(())?)
+        .ok_or(())?;
+    if xxh3_64(text).to_le_bytes() != sum {
+        return Err(());
+    }
+    postcard::from_bytes(text).map_err(|_| ())
 }
 
 fn read_entry(loc: &Location) -> std::io::Result<Vec<u8>> {
+    read_at(loc, 0, loc.len)
+}
+
+/// `len` bytes of the entry at `loc`, from `from` on.
+fn read_at(loc: &Location, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
     let mut file = File::open(&loc.pack)?;
-    file.seek(SeekFrom::Start(loc.offset))?;
-    let mut bytes = vec![0; loc.len as usize];
+    file.seek(SeekFrom::Start(loc.offset + from))?;
+    let mut bytes = vec![0; len as usize];
     file.read_exact(&mut bytes)?;
     Ok(bytes)
+}
+
+fn vanished(loc: &Location) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the build cache `{}` changed or vanished during the build; run the build again",
+        loc.pack.display()
+    )
 }
 
 /// The whole clean body of an article whose body is in the cache at `loc`
 /// (`spilled` is what stayed in memory).
 pub fn read_clean_body(spilled: &CleanBody, loc: &Location) -> anyhow::Result<CleanBody> {
-    let fail = || {
-        anyhow::anyhow!(
-            "the build cache `{}` changed or vanished during the build; run the build again",
-            loc.pack.display()
-        )
-    };
-    let bytes = read_entry(loc).map_err(|_| fail())?;
-    let (_, part) = decode(&bytes, true).map_err(|_| fail())?;
-    let part = part.ok_or_else(fail)?;
+    let bytes = read_entry(loc).map_err(|_| vanished(loc))?;
+    let decoded = decode(&bytes, Want::Body).map_err(|_| vanished(loc))?;
+    let (part, text) = decoded.body.ok_or_else(|| vanished(loc))?;
     Ok(CleanBody {
         body: part.body,
         alt_script: part.alt_script,
+        text,
         stored: None,
         ..spilled.clone()
     })
+}
+
+/// The plain text of an article whose body is in the cache at `loc`: only
+/// its text part is read.
+pub fn read_text(loc: &Location) -> anyhow::Result<String> {
+    let part_len = loc.len.checked_sub(loc.text_at + 8);
+    let part = part_len
+        .filter(|_| loc.text_at > 0)
+        .ok_or(())
+        .and_then(|n| read_at(loc, loc.text_at, n).map_err(|_| ()))
+        .and_then(|bytes| decode_text(&bytes));
+    part.map_err(|_| vanished(loc))
 }
 
 #[cfg(test)]
@@ -512,6 +598,9 @@ mod tests {
             assert_eq!(full.body, original.body);
             assert_eq!(full.alt_script.as_ref().unwrap().title, "標題");
             assert_eq!(full.text, "正文");
+            assert!(spilled.text.is_empty(), "the text left memory");
+            assert_eq!(spilled.text().unwrap(), "正文");
+            assert_eq!(spilled.text_len(), "正文".len());
         }
         let spilled = ArticleCache::new(&cache, 1).get(1).unwrap().item.unwrap().1;
         std::fs::remove_file(packs(dir.path()).pop().unwrap()).unwrap();

@@ -53,11 +53,15 @@ pub struct CleanBody {
     pub glosses: Vec<glosses::Gloss>,
     /// The body in the other Chinese script, for Chinese articles.
     pub alt_script: Option<AltScript>,
-    /// Set when the bulk of this body (its HTML and `alt_script`) was dropped
-    /// from memory because the build cache holds it there; `body` then
-    /// keeps only its links and local images. See [`CleanBody::full`].
+    /// Set when the bulk of this body (its HTML, `alt_script` and `text`)
+    /// was dropped from memory because the build cache holds it there;
+    /// `body` then keeps only its links and local images. See
+    /// [`CleanBody::full`] and [`CleanBody::text`].
     #[serde(skip)]
     pub stored: Option<crate::cache::articles::Location>,
+    /// The length of `text` in bytes, kept when the text is dropped.
+    #[serde(default)]
+    pub text_len: usize,
 }
 
 impl CleanBody {
@@ -66,7 +70,25 @@ impl CleanBody {
     pub fn spill(&mut self, at: crate::cache::articles::Location) {
         self.body.parts.retain(|p| !p.is_html());
         self.alt_script = None;
+        self.text_len = self.text.len();
+        self.text = String::new();
         self.stored = Some(at);
+    }
+
+    /// The plain text: this one, or the one read back from the build cache.
+    pub fn text(&self) -> anyhow::Result<std::borrow::Cow<'_, str>> {
+        match &self.stored {
+            None => Ok(std::borrow::Cow::Borrowed(&self.text)),
+            Some(at) => crate::cache::articles::read_text(at).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// The length of the plain text in bytes.
+    pub fn text_len(&self) -> usize {
+        match &self.stored {
+            None => self.text.len(),
+            Some(_) => self.text_len,
+        }
     }
 
     /// The whole body: this one, or the one read back from the build cache.
@@ -208,6 +230,7 @@ fn clean_with(
             .iter()
             .filter(|n| matches!(n, Node::Element(e) if e.tag == "figure"))
             .count(),
+        text_len: text.len(),
         text,
         byline,
         related,

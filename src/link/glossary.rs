@@ -70,7 +70,8 @@ impl UnionFind {
 }
 
 /// Builds the glossary and each entry's list of glossed terms.
-pub fn build_glossary(archive: &mut Archive) {
+/// Fails only when an article's text cannot be read back from the build cache.
+pub fn build_glossary(archive: &mut Archive) -> anyhow::Result<()> {
     // Forms get ids: Chinese as written, English by normalized key.
     let mut ids: HashMap<(bool, String), usize> = HashMap::new();
     let mut spelled: Vec<BTreeMap<String, usize>> = Vec::new();
@@ -158,7 +159,7 @@ pub fn build_glossary(archive: &mut Archive) {
     for (t, p) in terms.iter_mut().zip(unique_paths(&wanted_refs)) {
         t.path = format!("{}/index.html", p.trim_end_matches(".html"));
     }
-    find_uses(archive, &mut terms);
+    find_uses(archive, &mut terms)?;
     // Each entry's own glossed terms, in the order it glosses them.
     let term_of: HashMap<String, usize> = terms
         .iter()
@@ -177,6 +178,7 @@ pub fn build_glossary(archive: &mut Archive) {
         e.terms = own;
     }
     archive.glossary = terms;
+    Ok(())
 }
 
 /// `斯托尔滕贝格` → `si tuo er teng bei ge`, for sorting by pinyin.
@@ -192,7 +194,7 @@ pub fn pinyin_key(zh: &str) -> String {
 }
 
 /// Finds, for every term, the articles whose title or text uses a form.
-fn find_uses(archive: &Archive, terms: &mut [Term]) {
+fn find_uses(archive: &Archive, terms: &mut [Term]) -> anyhow::Result<()> {
     let mut patterns: Vec<String> = Vec::new();
     let mut owner: Vec<(usize, bool)> = Vec::new();
     for (t, term) in terms.iter().enumerate() {
@@ -206,21 +208,22 @@ fn find_uses(archive: &Archive, terms: &mut [Term]) {
         }
     }
     if patterns.is_empty() {
-        return;
+        return Ok(());
     }
     let Ok(ac) = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(&patterns)
     else {
-        return;
+        return Ok(());
     };
     let per_entry: Vec<Vec<usize>> = archive
         .entries
         .par_iter()
         .map(|e| {
             let mut found: Vec<usize> = Vec::new();
-            for hay in [e.article.title.as_str(), e.body.text.as_str()] {
+            let text = e.body.text()?;
+            for hay in [e.article.title.as_str(), &text] {
                 for m in ac.find_iter(hay) {
                     let (t, english) = owner[m.pattern().as_usize()];
                     if english && !on_word_boundaries(hay, m.start(), m.end()) {
@@ -231,14 +234,15 @@ fn find_uses(archive: &Archive, terms: &mut [Term]) {
                     }
                 }
             }
-            found
+            Ok(found)
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     for (i, found) in per_entry.into_iter().enumerate() {
         for t in found {
             terms[t].articles.push(i);
         }
     }
+    Ok(())
 }
 
 fn on_word_boundaries(hay: &str, start: usize, end: usize) -> bool {

@@ -50,6 +50,7 @@ fn run(items: Vec<(Article, CleanBody)>, tz: Tz) -> (Archive, Vec<Diagnostic>) {
             translation_pairs: &[],
         },
     )
+    .expect("link")
 }
 
 const DAY: i64 = 86_400_000;

@@ -105,7 +105,10 @@ pub struct LinkOptions<'a> {
 }
 
 /// Links cleaned articles into an archive; duplicates become diagnostics.
-pub fn link(items: Vec<(Article, CleanBody)>, opts: &LinkOptions) -> (Archive, Vec<Diagnostic>) {
+pub fn link(
+    items: Vec<(Article, CleanBody)>,
+    opts: &LinkOptions,
+) -> anyhow::Result<(Archive, Vec<Diagnostic>)> {
     let (mut items, diagnostics) = drop_duplicates(items, &opts.matcher);
     items.sort_by(|(a, _), (b, _)| {
         b.date
@@ -160,10 +163,10 @@ pub fn link(items: Vec<(Article, CleanBody)>, opts: &LinkOptions) -> (Archive, V
     };
     groups::build_groups(&mut archive, opts);
     nav::build_navigation(&mut archive);
-    glossary::build_glossary(&mut archive);
+    glossary::build_glossary(&mut archive)?;
     let mut diagnostics = diagnostics;
     diagnostics.extend(translations::pair(&mut archive, opts.translation_pairs));
-    (archive, diagnostics)
+    Ok((archive, diagnostics))
 }
 
 /// Keeps one article per source URL: the dated one, else the longer text,
@@ -180,7 +183,7 @@ fn drop_duplicates(
         let (a, b) = &items[i];
         (
             a.date.is_some(),
-            b.text.len(),
+            b.text_len(),
             std::cmp::Reverse(a.rel_path.clone()),
         )
     };

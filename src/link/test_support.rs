@@ -40,5 +40,5 @@ pub fn link_all(
         matcher: UrlMatcher::default(),
         translation_pairs: file,
     };
-    link(items, &opts)
+    link(items, &opts).expect("link")
 }

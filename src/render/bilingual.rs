@@ -204,17 +204,17 @@ impl Renderer<'_> {
         pairs.par_iter().try_for_each(|&(zh, en)| {
             let path = parallel_path(&archive.entries[zh].path);
             let page = PageCtx::new(&path, &self.config.base_url);
-            let paragraphs = |i: usize| -> Vec<String> {
-                archive.entries[i]
+            let paragraphs = |i: usize| -> Result<Vec<String>> {
+                Ok(archive.entries[i]
                     .body
-                    .text
+                    .text()?
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .map(str::to_owned)
-                    .collect()
+                    .collect())
             };
-            let (left, right) = (paragraphs(zh), paragraphs(en));
+            let (left, right) = (paragraphs(zh)?, paragraphs(en)?);
             let lens = |v: &[String]| v.iter().map(|p| p.chars().count()).collect::<Vec<_>>();
             let rows: Vec<ParallelRow> = align(&lens(&left), &lens(&right))
                 .into_iter()

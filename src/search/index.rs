@@ -157,18 +157,19 @@ impl DocTokens {
 }
 
 /// Tokens of one document with their weights.
-fn doc_tokens(archive: &Archive, i: usize, terms_of: &[Vec<usize>]) -> DocTokens {
+fn doc_tokens(archive: &Archive, i: usize, terms_of: &[Vec<usize>]) -> anyhow::Result<DocTokens> {
     let e = &archive.entries[i];
+    let text = e.body.text()?;
     // Distinct tokens grow with the text: sized up front, the maps do not
     // rehash as they fill (a tenth of the time spent here).
-    let size = e.body.text.len() / 8;
+    let size = text.len() / 8;
     let mut doc = DocTokens {
         han: FxHashMap::with_capacity_and_hasher(size, Default::default()),
         words: FxHashMap::with_capacity_and_hasher(size / 4, Default::default()),
         length: 0,
     };
     doc.add(&e.article.title, 4, false);
-    doc.add(&e.body.text, 2, false);
+    doc.add(&text, 2, false);
     let length = doc.length;
     let mut meta = String::new();
     for &t in &e.topics {
@@ -188,7 +189,7 @@ fn doc_tokens(archive: &Archive, i: usize, terms_of: &[Vec<usize>]) -> DocTokens
     }
     doc.add(&other, 3, true);
     doc.length = length;
-    doc
+    Ok(doc)
 }
 
 /// Documents tokenized at a time: their postings go to the buckets before
@@ -227,14 +228,14 @@ pub fn write(
     let mut words: Vec<FxHashMap<u64, Box<str>>> =
         (0..BUCKETS).map(|_| FxHashMap::default()).collect();
     let mut lengths: Vec<u32> = Vec::with_capacity(n);
-    let tokenize = |start: usize| -> Vec<DocTokens> {
+    let tokenize = |start: usize| -> anyhow::Result<Vec<DocTokens>> {
         (start..(start + BATCH).min(n))
             .into_par_iter()
             .map(|i| doc_tokens(archive, i, &terms_of))
             .collect()
     };
     // Each batch is moved to the buckets while the next one is tokenized.
-    let mut batch = tokenize(0);
+    let mut batch = tokenize(0)?;
     for start in (0..n).step_by(BATCH) {
         let scatter = || {
             for (k, d) in batch.into_iter().enumerate() {
@@ -254,10 +255,10 @@ pub fn write(
         let next = start + BATCH;
         let tokenize_next = || match next < n {
             true => tokenize(next),
-            false => Vec::new(),
+            false => Ok(Vec::new()),
         };
         let ((), following) = rayon::join(scatter, tokenize_next);
-        batch = following;
+        batch = following?;
     }
     let total: usize = buckets.iter().map(Vec::len).sum();
     let shard_count = (total * 2 / SHARD_TARGET_BYTES)
@@ -288,7 +289,7 @@ pub fn write(
     (0..n).into_par_iter().try_for_each(|i| {
         put(
             &format!("search/d/{i}.js"),
-            doc_js(archive, i, &terms_of[i], tz).as_bytes(),
+            doc_js(archive, i, &terms_of[i], tz)?.as_bytes(),
         )
     })?;
     put("search/lang.js", lang_js(archive).as_bytes())?;
@@ -500,8 +501,9 @@ struct DocJs<'a> {
     g: Vec<[&'a str; 2]>,
 }
 
-fn doc_js(archive: &Archive, i: usize, terms: &[usize], tz: Tz) -> String {
+fn doc_js(archive: &Archive, i: usize, terms: &[usize], tz: Tz) -> anyhow::Result<String> {
     let e = &archive.entries[i];
+    let text = e.body.text()?;
     let doc = DocJs {
         t: &e.article.title,
         p: &e.path,
@@ -513,18 +515,18 @@ fn doc_js(archive: &Archive, i: usize, terms: &[usize], tz: Tz) -> String {
             .topics
             .first()
             .map(|&t| [archive.topics[t].zh.as_str(), archive.topics[t].en.as_str()]),
-        x: e.body.text.chars().take(SNIPPET_SOURCE_CHARS).collect(),
+        x: text.chars().take(SNIPPET_SOURCE_CHARS).collect(),
         g: terms
             .iter()
             .map(|&t| [archive.glossary[t].main_zh(), archive.glossary[t].main_en()])
             .collect(),
     };
-    format!(
+    Ok(format!(
         "dubenSearch.doc({i},{});\n",
         serde_json::to_string(&doc)
             .unwrap_or_default()
             .replace("</", "<\\/")
-    )
+    ))
 }
 
 fn t2s_js() -> String {
