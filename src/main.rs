@@ -1,6 +1,5 @@
 //! The `duben` command line: parses arguments and calls the library.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -72,30 +71,7 @@ enum Command {
     /// Build, then serve the site on this machine, rebuild when a source
     /// changes and reload open pages. Builds into the output folder with
     /// base_url set to the local server.
-    Serve {
-        /// Site folder, holding site.toml and content/.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output folder (default: `output_dir` of site.toml, relative to the root).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Port to listen on; 0 picks a free one.
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// Address to listen on. Anything but a loopback address makes the
-        /// site readable by other machines.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: IpAddr,
-        /// Build articles marked as drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Print only errors (and the address served).
-        #[arg(short, long)]
-        quiet: bool,
-        /// Print every warning and per-stage timings.
-        #[arg(short, long)]
-        verbose: bool,
-    },
+    Serve(ServeOptions),
 }
 
 fn main() -> ExitCode {
@@ -160,29 +136,10 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Serve {
-            root,
-            output,
-            port,
-            bind,
-            drafts,
-            quiet,
-            verbose,
-        } => {
-            let opts = ServeOptions {
-                root,
-                output,
-                port,
-                bind,
-                drafts,
-                quiet,
-                verbose,
-            };
-            match serve::serve(&opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => report_error(&e),
-            }
-        }
+        Command::Serve(opts) => match serve::serve(&opts) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => report_error(&e),
+        },
     }
 }
 

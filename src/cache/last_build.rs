@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Cache, binary_id, field, hex};
+use super::{Cache, binary_id, field, hex, mtime_ns};
 use crate::diagnostics::Diagnostic;
 
 /// What is kept of the last build.
@@ -56,10 +56,7 @@ impl Fingerprint {
         self.add(path.to_string_lossy().as_bytes());
         let meta = std::fs::metadata(path).ok();
         let size = meta.as_ref().map_or(u64::MAX, |m| m.len());
-        let mtime = meta
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
+        let mtime = meta.as_ref().map_or(0, mtime_ns);
         self.0.update(&size.to_le_bytes());
         self.0.update(&mtime.to_le_bytes());
     }
@@ -130,14 +127,6 @@ pub fn list_output(output: &Path) -> Option<Vec<(String, u64, u64)>> {
     }
     files.sort();
     Some(files)
-}
-
-/// A file's modification time in nanoseconds since the epoch (0 if unknown).
-pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 #[cfg(test)]

@@ -91,15 +91,19 @@ pub fn binary_id() -> u128 {
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         if let Ok(m) = std::env::current_exe().and_then(std::fs::metadata) {
             h.update(&m.len().to_le_bytes());
-            if let Ok(t) = m.modified()
-                && let Ok(d) = t.duration_since(std::time::UNIX_EPOCH)
-            {
-                h.update(&d.as_nanos().to_le_bytes());
-            }
+            h.update(&mtime_ns(&m).to_le_bytes());
         }
         h.digest128()
     });
     *ID
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 if unknown).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// Feeds a length-prefixed field into a hash, so that `("ab", "c")` and

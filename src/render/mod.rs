@@ -23,7 +23,7 @@ use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
-use crate::clean::highlight;
+use crate::clean::{CleanBody, highlight};
 use crate::config::{SiteConfig, UiLanguage};
 use crate::link::Archive;
 use crate::write::Sink;
@@ -185,39 +185,33 @@ impl<'a> Renderer<'a> {
             .try_for_each(|i| {
                 let e = &archive.entries[i];
                 let page = PageCtx::new(&e.path, &self.config.base_url);
+                let fill = |v: &mut memo::Vars, body: &CleanBody| {
+                    v.add(
+                        "article",
+                        &article_ctx(archive, links, i, self.config, body),
+                    );
+                    v.add("meta", &meta::meta_ctx(archive, i, self.config, &body.body));
+                };
                 let Some(stored) = e.body.stored.as_ref().filter(|_| self.memo.is_some()) else {
                     // The body is in memory (or there is no memo): the key
                     // is made of the values themselves.
                     let full = e.body.full()?;
-                    let article = article_ctx(archive, links, i, self.config, &full);
-                    let meta = meta::meta_ctx(archive, i, self.config, &full.body);
-                    return self.page("article.html", &page, sink, |v| {
-                        v.add("article", &article);
-                        v.add("meta", &meta);
-                    });
-                };
-                let render = || {
-                    let full = e.body.full()?;
-                    let mut v = memo::Vars::context();
-                    v.add(
-                        "article",
-                        &article_ctx(archive, links, i, self.config, &full),
-                    );
-                    v.add("meta", &meta::meta_ctx(archive, i, self.config, &full.body));
-                    self.render_with("article.html", &page, v.into_context())
+                    return self.page("article.html", &page, sink, |v| fill(v, &full));
                 };
                 // The body's HTML is in the cache entry at `stored`, which
                 // is never rewritten: its place stands for it in the memo's
                 // key, so an unchanged page is kept without reading it back.
                 // What stayed in memory (its links and images, resolved
                 // against the archive) is in the key as it is.
-                let article = article_ctx(archive, links, i, self.config, &e.body);
-                let meta = meta::meta_ctx(archive, i, self.config, &e.body.body);
                 let place = (stored.pack.to_string_lossy(), stored.offset, stored.len);
                 let key = |v: &mut memo::Vars| {
-                    v.add("article", &article);
-                    v.add("meta", &meta);
+                    fill(v, &e.body);
                     v.add("stored", &place);
+                };
+                let render = || {
+                    let mut v = memo::Vars::context();
+                    fill(&mut v, &*e.body.full()?);
+                    self.render_with("article.html", &page, v.into_context())
                 };
                 self.page_keyed("article.html", &page, sink, key, render)
             })?;

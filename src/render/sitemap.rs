@@ -54,9 +54,8 @@ impl<'a> PageRecorder<'a> {
     }
 }
 
-impl Sink for PageRecorder<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.inner.put(path, bytes)?;
+impl PageRecorder<'_> {
+    fn record(&self, path: &str) -> Result<()> {
         if path.ends_with(".html") {
             self.pages
                 .lock()
@@ -65,14 +64,18 @@ impl Sink for PageRecorder<'_> {
         }
         Ok(())
     }
+}
+
+impl Sink for PageRecorder<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.put(path, bytes)?;
+        self.record(path)
+    }
 
     fn keep(&self, path: &str, size: u64, mtime: u64) -> Result<bool> {
         let kept = self.inner.keep(path, size, mtime)?;
-        if kept && path.ends_with(".html") {
-            self.pages
-                .lock()
-                .map_err(|_| anyhow!("a writer thread panicked"))?
-                .push(path.to_owned());
+        if kept {
+            self.record(path)?;
         }
         Ok(kept)
     }

@@ -28,19 +28,30 @@ use watch::Watch;
 /// Threads answering file requests; streams do not count against them.
 const WORKERS: usize = 16;
 
-/// What `duben serve` was asked to do.
-#[derive(Debug, Clone)]
+/// What `duben serve` was asked to do (also its command-line arguments).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
-    /// The site folder.
+    /// Site folder, holding site.toml and content/.
+    #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Output folder; `output_dir` of site.toml when `None`.
+    /// Output folder (default: `output_dir` of site.toml, relative to the root).
+    #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Address to listen on: 127.0.0.1 unless the user asked otherwise.
-    pub bind: IpAddr,
-    /// Port; 0 picks a free one.
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
     pub port: u16,
+    /// Address to listen on. Anything but a loopback address makes the
+    /// site readable by other machines.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Build articles marked as drafts.
+    #[arg(long)]
     pub drafts: bool,
+    /// Print only errors (and the address served).
+    #[arg(short, long)]
     pub quiet: bool,
+    /// Print every warning and per-stage timings.
+    #[arg(short, long)]
     pub verbose: bool,
 }
 

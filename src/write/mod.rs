@@ -117,22 +117,20 @@ impl Staging {
         // symlink_metadata: a link planted in the output is never followed.
         let same_size = std::fs::symlink_metadata(&old)
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        if !same_size || !std::fs::read(&old).is_ok_and(|b| b == bytes) {
-            return false;
+        same_size
+            && std::fs::read(&old).is_ok_and(|b| b == bytes)
+            && link_or_copy(&old, target, || Some(bytes.to_vec()))
+    }
+
+    /// Where `path` goes in the staging folder, its folder created.
+    fn target(&self, path: &str) -> Result<(PathBuf, PathBuf)> {
+        let rel = checked_relative(path)?;
+        let target = self.dir.join(&rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
         }
-        if std::fs::hard_link(&old, target).is_ok() {
-            return true;
-        }
-        // No hard links on this file system: write, but keep the old time.
-        let modified = std::fs::metadata(&old).and_then(|m| m.modified());
-        match (std::fs::write(target, bytes), modified) {
-            (Ok(()), Ok(t)) => std::fs::File::options()
-                .write(true)
-                .open(target)
-                .and_then(|f| f.set_modified(t))
-                .is_ok(),
-            _ => false,
-        }
+        Ok((rel, target))
     }
 
     /// The folder being written (for the zip, before the swap).
@@ -181,12 +179,7 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let rel = checked_relative(path)?;
-        let target = self.dir.join(&rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
-        }
+        let (rel, target) = self.target(path)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         if self.keep_unchanged(&rel, &target, bytes) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
@@ -201,32 +194,40 @@ impl Sink for Staging {
         let Some(previous) = &self.previous else {
             return Ok(false);
         };
-        let rel = checked_relative(path)?;
-        let old = previous.join(&rel);
+        let old = previous.join(checked_relative(path)?);
         // symlink_metadata: a link planted in the output is never followed.
-        let intact = std::fs::symlink_metadata(&old).is_ok_and(|m| {
-            m.is_file() && m.len() == size && crate::cache::last_build::mtime_ns(&m) == mtime
-        });
+        let intact = std::fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.is_file() && m.len() == size && crate::cache::mtime_ns(&m) == mtime);
         if !intact {
             return Ok(false);
         }
-        let target = self.dir.join(&rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
-        }
-        if std::fs::hard_link(&old, &target).is_err() {
-            // No hard links on this file system: copy, keeping the time.
-            let bytes =
-                std::fs::read(&old).with_context(|| format!("cannot read `{}`", old.display()))?;
-            if !self.keep_unchanged(&rel, &target, &bytes) {
-                return Ok(false);
-            }
+        let (_, target) = self.target(path)?;
+        if !link_or_copy(&old, &target, || std::fs::read(&old).ok()) {
+            return Ok(false);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(true)
     }
+}
+
+/// Hard-links `old` at `target`; on file systems without hard links,
+/// writes `bytes()` (`old`'s bytes) there with `old`'s modification time.
+/// Whether it did.
+fn link_or_copy(old: &Path, target: &Path, bytes: impl FnOnce() -> Option<Vec<u8>>) -> bool {
+    if std::fs::hard_link(old, target).is_ok() {
+        return true;
+    }
+    let (Some(bytes), Ok(modified)) = (bytes(), std::fs::metadata(old).and_then(|m| m.modified()))
+    else {
+        return false;
+    };
+    std::fs::write(target, bytes).is_ok()
+        && std::fs::File::options()
+            .write(true)
+            .open(target)
+            .and_then(|f| f.set_modified(modified))
+            .is_ok()
 }
 
 impl Drop for Staging {
