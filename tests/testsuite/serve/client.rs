@@ -19,6 +19,22 @@ pub struct Server {
     pub stderr: Arc<Mutex<String>>,
 }
 
+impl Server {
+    /// What the server printed on stderr, once it contains every one of
+    /// `wanted` (stderr is read by another thread, so it can lag behind the
+    /// events); after `within`, what it printed so far.
+    pub fn stderr_with(&self, wanted: &[&str], within: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let terminal = self.stderr.lock().unwrap().clone();
+            if wanted.iter().all(|w| terminal.contains(w)) || started.elapsed() > within {
+                return terminal;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

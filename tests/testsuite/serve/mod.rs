@@ -121,7 +121,13 @@ fn a_template_error_reaches_the_pages_and_the_last_good_build_stays_served() {
     site.write("templates/article.html", "{% if %}broken");
     let (message, _) = events.wait_for("error", Duration::from_secs(10));
     assert!(message.contains("article.html"), "{message}");
-    let terminal = server.stderr.lock().unwrap().clone();
+    let terminal = server.stderr_with(
+        &[
+            "error: a template does not compile",
+            "Failed to parse 'article.html'",
+        ],
+        Duration::from_secs(5),
+    );
     assert!(
         terminal.contains("error: a template does not compile"),
         "{terminal}"
