@@ -18,6 +18,7 @@ use crate::clean::byline::Pattern;
 use crate::clean::{self, CleanBody, CleanOptions};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::link::glossary::UsesMemo;
 use crate::link::topics::TopicMap;
 use crate::link::url_key::UrlMatcher;
 use crate::link::{self, Archive, LinkOptions};
@@ -155,13 +156,18 @@ pub fn prepare_loaded(
     let topic_map =
         TopicMap::new(config.topic_defaults, &config.topics).map_err(|e| anyhow::anyhow!("{e}"))?;
     let translation_pairs = read_translations(root)?;
+    let uses = UsesMemo::new(cache.load(GLOSSARY_USES).unwrap_or_default());
     let link_opts = LinkOptions {
         tz: config.tz,
         topics: &topic_map,
         matcher: UrlMatcher::new(&config.ignore_query_params),
         translation_pairs: &translation_pairs,
+        uses: Some(&uses),
     };
     let (archive, link_diags) = link::link(items, &link_opts)?;
+    if let Some(known) = uses.finish() {
+        cache.save(GLOSSARY_USES, &known);
+    }
     diagnostics.extend(link_diags);
     step.finish("cross-references, glossary, translations");
     lap("link", &mut timer);
@@ -175,6 +181,9 @@ pub fn prepare_loaded(
         cached: hits,
     })
 }
+
+/// The build cache's file of the glossary uses found by the last build.
+const GLOSSARY_USES: &str = "glossary-uses.bin";
 
 /// Everything besides an article's own file that parse and clean depend on:
 /// site.toml (byline patterns, time zone), `--drafts`, and which local images

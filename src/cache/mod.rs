@@ -62,6 +62,23 @@ impl Cache {
         }
     }
 
+    /// The value the cache file `name` holds, if this binary wrote it.
+    pub fn load<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        if !self.read {
+            return None;
+        }
+        let bytes = std::fs::read(self.path(name)).ok()?;
+        let (binary, value): (u128, T) = postcard::from_bytes(&bytes).ok()?;
+        (binary == binary_id()).then_some(value)
+    }
+
+    /// Keeps `value` in the cache file `name`, tagged with this binary.
+    pub fn save<T: serde::Serialize>(&self, name: &str, value: &T) {
+        if let Ok(bytes) = postcard::to_stdvec(&(binary_id(), value)) {
+            self.store(&self.path(name), &bytes);
+        }
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }

@@ -8,12 +8,17 @@
 //! glossed or not; English forms match case-insensitively on word boundaries.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::Archive;
 use super::paths::{make_slug, unique_paths};
+use crate::render::memo::push_field;
 
 /// One glossary term.
 #[derive(Debug, Clone)]
@@ -69,9 +74,10 @@ impl UnionFind {
     }
 }
 
-/// Builds the glossary and each entry's list of glossed terms.
-/// Fails only when an article's text cannot be read back from the build cache.
-pub fn build_glossary(archive: &mut Archive) -> anyhow::Result<()> {
+/// Builds the glossary and each entry's list of glossed terms, with the
+/// uses the `memo` knows. Fails only when an article's text cannot be read
+/// back from the build cache.
+pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow::Result<()> {
     // Forms get ids: Chinese as written, English by normalized key.
     let mut ids: HashMap<(bool, String), usize> = HashMap::new();
     let mut spelled: Vec<BTreeMap<String, usize>> = Vec::new();
@@ -159,7 +165,7 @@ pub fn build_glossary(archive: &mut Archive) -> anyhow::Result<()> {
     for (t, p) in terms.iter_mut().zip(unique_paths(&wanted_refs)) {
         t.path = format!("{}/index.html", p.trim_end_matches(".html"));
     }
-    find_uses(archive, &mut terms)?;
+    find_uses(archive, &mut terms, memo)?;
     // Each entry's own glossed terms, in the order it glosses them.
     let term_of: HashMap<String, usize> = terms
         .iter()
@@ -193,10 +199,63 @@ pub fn pinyin_key(zh: &str) -> String {
         .join(" ")
 }
 
-/// Finds, for every term, the articles whose title or text uses a form.
-fn find_uses(archive: &Archive, terms: &mut [Term]) -> anyhow::Result<()> {
+/// The uses of glossary forms the last build found, kept in the build
+/// cache: scanning every article's title and text for every form is most of
+/// the link stage, and an edit rarely changes the forms or many texts.
+/// What is found depends only on the forms (in order, with their terms) and
+/// on the title and text, so a text with the same key under the same forms
+/// uses the same terms.
+#[derive(Default, Serialize, Deserialize)]
+pub struct KnownUses {
+    /// Hash of the forms.
+    forms: u128,
+    /// Each text's key (see [`text_key`]) and the terms it uses.
+    texts: Vec<(u128, Vec<u32>)>,
+}
+
+/// The last build's uses, and this build's once they are found.
+#[derive(Default)]
+pub struct UsesMemo {
+    previous: KnownUses,
+    next: Mutex<Option<KnownUses>>,
+}
+
+impl UsesMemo {
+    pub fn new(previous: KnownUses) -> UsesMemo {
+        UsesMemo {
+            previous,
+            next: Mutex::new(None),
+        }
+    }
+
+    /// This build's uses (for the next build).
+    pub fn finish(self) -> Option<KnownUses> {
+        self.next.into_inner().unwrap_or_default()
+    }
+}
+
+/// An article's title and text, by key: the text stands by its place in
+/// the build cache when it was spilled there (entries are never rewritten).
+fn text_key(e: &super::Entry) -> u128 {
+    let mut buf = Vec::with_capacity(256);
+    push_field(&mut buf, e.article.title.as_bytes());
+    match &e.body.stored {
+        Some(at) => {
+            push_field(&mut buf, at.pack.as_os_str().as_encoded_bytes());
+            push_field(&mut buf, &at.offset.to_le_bytes());
+            push_field(&mut buf, &at.len.to_le_bytes());
+        }
+        None => push_field(&mut buf, e.body.text.as_bytes()),
+    }
+    xxh3_128(&buf)
+}
+
+/// Finds, for every term, the articles whose title or text uses a form;
+/// texts the memo knows under the same forms are not scanned again.
+fn find_uses(archive: &Archive, terms: &mut [Term], memo: Option<&UsesMemo>) -> anyhow::Result<()> {
     let mut patterns: Vec<String> = Vec::new();
     let mut owner: Vec<(usize, bool)> = Vec::new();
+    let mut forms = Vec::new();
     for (t, term) in terms.iter().enumerate() {
         for (z, _) in &term.zh {
             patterns.push(z.clone());
@@ -206,7 +265,12 @@ fn find_uses(archive: &Archive, terms: &mut [Term]) -> anyhow::Result<()> {
             patterns.push(e.clone());
             owner.push((t, true));
         }
+        push_field(&mut forms, &(t as u64).to_le_bytes());
+        for (form, _) in term.zh.iter().chain(&term.en) {
+            push_field(&mut forms, form.as_bytes());
+        }
     }
+    let forms = xxh3_128(&forms);
     if patterns.is_empty() {
         return Ok(());
     }
@@ -217,11 +281,24 @@ fn find_uses(archive: &Archive, terms: &mut [Term]) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
-    let per_entry: Vec<Vec<usize>> = archive
+    let known: FxHashMap<u128, &[u32]> = match memo {
+        Some(m) if m.previous.forms == forms => m
+            .previous
+            .texts
+            .iter()
+            .map(|(k, found)| (*k, found.as_slice()))
+            .collect(),
+        _ => FxHashMap::default(),
+    };
+    let per_entry: Vec<(u128, Vec<u32>)> = archive
         .entries
         .par_iter()
         .map(|e| {
-            let mut found: Vec<usize> = Vec::new();
+            let key = text_key(e);
+            if let Some(found) = known.get(&key) {
+                return Ok((key, found.to_vec()));
+            }
+            let mut found: Vec<u32> = Vec::new();
             let text = e.body.text()?;
             for hay in [e.article.title.as_str(), &text] {
                 for m in ac.find_iter(hay) {
@@ -229,18 +306,26 @@ fn find_uses(archive: &Archive, terms: &mut [Term]) -> anyhow::Result<()> {
                     if english && !on_word_boundaries(hay, m.start(), m.end()) {
                         continue;
                     }
-                    if !found.contains(&t) {
-                        found.push(t);
+                    if !found.contains(&(t as u32)) {
+                        found.push(t as u32);
                     }
                 }
             }
-            Ok(found)
+            Ok((key, found))
         })
         .collect::<anyhow::Result<_>>()?;
-    for (i, found) in per_entry.into_iter().enumerate() {
-        for t in found {
-            terms[t].articles.push(i);
+    for (i, (_, found)) in per_entry.iter().enumerate() {
+        for &t in found {
+            terms[t as usize].articles.push(i);
         }
+    }
+    if let Some(memo) = memo
+        && let Ok(mut next) = memo.next.lock()
+    {
+        *next = Some(KnownUses {
+            forms,
+            texts: per_entry,
+        });
     }
     Ok(())
 }

@@ -48,6 +48,7 @@ fn run(items: Vec<(Article, CleanBody)>, tz: Tz) -> (Archive, Vec<Diagnostic>) {
             topics: &map,
             matcher: UrlMatcher::default(),
             translation_pairs: &[],
+            uses: None,
         },
     )
     .expect("link")

@@ -102,6 +102,8 @@ pub struct LinkOptions<'a> {
     pub matcher: UrlMatcher,
     /// Source URL pairs from `translations.toml`.
     pub translation_pairs: &'a [(String, String)],
+    /// The glossary uses the last build found.
+    pub uses: Option<&'a glossary::UsesMemo>,
 }
 
 /// Links cleaned articles into an archive; duplicates become diagnostics.
@@ -163,7 +165,7 @@ pub fn link(
     };
     groups::build_groups(&mut archive, opts);
     nav::build_navigation(&mut archive);
-    glossary::build_glossary(&mut archive)?;
+    glossary::build_glossary(&mut archive, opts.uses)?;
     let mut diagnostics = diagnostics;
     diagnostics.extend(translations::pair(&mut archive, opts.translation_pairs));
     Ok((archive, diagnostics))

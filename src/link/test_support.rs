@@ -39,6 +39,7 @@ pub fn link_all(
         topics: &map,
         matcher: UrlMatcher::default(),
         translation_pairs: file,
+        uses: None,
     };
     link(items, &opts).expect("link")
 }

@@ -160,7 +160,7 @@ impl Vars {
 }
 
 /// A length-prefixed field, so that `("ab", "c")` and `("a", "bc")` differ.
-fn push_field(buf: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn push_field(buf: &mut Vec<u8>, bytes: &[u8]) {
     buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
     buf.extend_from_slice(bytes);
 }
