@@ -136,7 +136,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     drop(renderer);
     let render_salt = Some(memo.salt());
-    let pages = memo.pages();
+    let (pages, search) = memo.finish();
     let report = BuildReport {
         unmapped_sections: prepared.archive.unmapped_sections(),
         articles: prepared.archive.entries.len(),
@@ -161,6 +161,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             diagnostics: report.diagnostics.items.clone(),
             render_salt,
             pages,
+            search,
         }
         .save(&cache);
     }

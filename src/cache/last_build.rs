@@ -30,6 +30,9 @@ pub struct LastBuild {
     /// Every page rendered through the memo, with the hash of its values.
     #[serde(default)]
     pub pages: Vec<(String, u128)>,
+    /// The search index, for the next build to patch.
+    #[serde(default)]
+    pub search: Option<crate::search::index::SearchRecord>,
 }
 
 const FILE: &str = "last-build.json";
@@ -150,6 +153,7 @@ mod tests {
             diagnostics: vec![],
             render_salt: None,
             pages: vec![],
+            search: None,
         };
         let names: Vec<(&str, u64)> = record.files.iter().map(|f| (f.0.as_str(), f.1)).collect();
         assert_eq!(names, vec![("a/b.html", 2), ("index.html", 1)]);

@@ -26,6 +26,7 @@ use tera::Context;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::cache::last_build::LastBuild;
+use crate::search::index::SearchRecord;
 use crate::write::Sink;
 
 /// What the last build left of a page: its hash, size and modification time.
@@ -40,6 +41,11 @@ pub struct PageMemo {
     salt: u128,
     previous: HashMap<String, Previous>,
     current: Mutex<Vec<(String, u128)>>,
+    /// The last build's search index, and the size and modification time
+    /// of its files (`search/…`).
+    search: Option<SearchRecord>,
+    search_files: HashMap<String, (u64, u64)>,
+    next_search: Mutex<Option<SearchRecord>>,
 }
 
 impl PageMemo {
@@ -48,7 +54,14 @@ impl PageMemo {
     /// if its salt is the same).
     pub fn new(salt: u128, last: Option<&LastBuild>) -> PageMemo {
         let mut previous = HashMap::new();
-        if let Some(last) = last.filter(|l| l.render_salt == Some(salt)) {
+        let mut search_files = HashMap::new();
+        let last = last.filter(|l| l.render_salt == Some(salt));
+        if let Some(last) = last {
+            for (path, size, mtime) in &last.files {
+                if path.starts_with("search/") {
+                    search_files.insert(path.clone(), (*size, *mtime));
+                }
+            }
             let files: HashMap<&str, (u64, u64)> = last
                 .files
                 .iter()
@@ -65,6 +78,9 @@ impl PageMemo {
             salt,
             previous,
             current: Mutex::new(Vec::new()),
+            search: last.and_then(|l| l.search.clone()),
+            search_files,
+            next_search: Mutex::new(None),
         }
     }
 
@@ -93,11 +109,44 @@ impl PageMemo {
         Ok(())
     }
 
-    /// Every page of this build with its hash, sorted by path.
-    pub fn pages(self) -> Vec<(String, u128)> {
+    /// The last build's search index.
+    pub fn search(&self) -> Option<&SearchRecord> {
+        self.search.as_ref()
+    }
+
+    /// Keeps the last build's search file `path` if it is still as that
+    /// build left it; whether it did. The caller knows it is up to date.
+    pub fn keep_file(&self, path: &str, sink: &dyn Sink) -> Result<bool> {
+        match self.search_files.get(path) {
+            Some(&(size, mtime)) => sink.keep(path, size, mtime),
+            None => Ok(false),
+        }
+    }
+
+    /// The bytes of the last build's search file `path`, if it is still as
+    /// that build left it.
+    pub fn previous_file(&self, path: &str, sink: &dyn Sink) -> Result<Option<Vec<u8>>> {
+        match self.search_files.get(path) {
+            Some(&(size, mtime)) => sink.previous(path, size, mtime),
+            None => Ok(None),
+        }
+    }
+
+    /// Records this build's search index.
+    pub fn set_search(&self, record: SearchRecord) -> Result<()> {
+        *self
+            .next_search
+            .lock()
+            .map_err(|_| anyhow!("a render thread panicked"))? = Some(record);
+        Ok(())
+    }
+
+    /// Every page of this build with its hash, sorted by path, and the
+    /// search index's record.
+    pub fn finish(self) -> (Vec<(String, u128)>, Option<SearchRecord>) {
         let mut pages = self.current.into_inner().unwrap_or_default();
         pages.sort();
-        pages
+        (pages, self.next_search.into_inner().unwrap_or_default())
     }
 }
 

@@ -77,6 +77,11 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// The memo of the last build's pages, if there is one.
+    pub fn memo(&self) -> Option<&memo::PageMemo> {
+        self.memo
+    }
+
     /// The site's base URL (for canonical links).
     pub fn base_url(&self) -> &str {
         &self.config.base_url
@@ -161,8 +166,17 @@ impl<'a> Renderer<'a> {
         crate::memory::give_back();
         files += self.write_i18n_js(sink)?;
         lap("  bilingual", &mut timer);
-        files += crate::search::write_search(self, archive, sink)?;
-        lap("  search", &mut timer);
+        let (search_files, patched) = crate::search::write_search(self, archive, sink)?;
+        files += search_files;
+        // `-v` tells whether the last build's index was patched.
+        lap(
+            if patched {
+                "  search patch"
+            } else {
+                "  search"
+            },
+            &mut timer,
+        );
         let page = PageCtx::new("404.html", &self.config.base_url);
         sink.put(
             "404.html",

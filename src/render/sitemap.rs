@@ -79,6 +79,10 @@ impl Sink for PageRecorder<'_> {
         }
         Ok(kept)
     }
+
+    fn previous(&self, path: &str, size: u64, mtime: u64) -> Result<Option<Vec<u8>>> {
+        self.inner.previous(path, size, mtime)
+    }
 }
 
 /// One `<url>` of a sitemap.

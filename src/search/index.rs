@@ -30,10 +30,13 @@ use std::fmt::Write as _;
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::normalize::{T2S, is_han, normalize, stem, token_hash};
 use crate::link::Archive;
+use crate::render::memo::{PageMemo, push_field};
+use crate::write::Sink;
 
 /// BM25 parameters.
 const K1: f64 = 1.2;
@@ -58,7 +61,7 @@ pub struct SearchConfig {
 
 /// One token's weight in one document.
 #[derive(Clone, Copy, Default)]
-struct Weight {
+pub(super) struct Weight {
     /// Weighted term frequency, in half units.
     halves: u32,
     /// Whether every occurrence came from glossary forms.
@@ -74,7 +77,7 @@ fn han_chars(key: u64) -> impl Iterator<Item = char> {
         .filter_map(char::from_u32)
 }
 
-fn han_text(key: u64) -> String {
+pub(super) fn han_text(key: u64) -> String {
     han_chars(key).collect()
 }
 
@@ -90,10 +93,10 @@ fn han_hash(key: u64) -> u32 {
 
 /// The tokens of one document with their weights, and its length in tokens.
 #[derive(Default)]
-struct DocTokens {
-    han: FxHashMap<u64, Weight>,
-    words: FxHashMap<Box<str>, Weight>,
-    length: usize,
+pub(super) struct DocTokens {
+    pub han: FxHashMap<u64, Weight>,
+    pub words: FxHashMap<Box<str>, Weight>,
+    pub length: usize,
 }
 
 impl DocTokens {
@@ -202,9 +205,33 @@ const BUCKETS: u32 = 4096;
 /// A bucket's postings and the texts of its words by fingerprint.
 type Bucket = (Vec<Posting>, FxHashMap<u64, Box<str>>);
 
-/// Builds the index and writes its files through `put` (dates in `tz`, the
-/// site's timezone, as on the article pages); returns what
-/// `search.html` needs and the number of files written.
+/// What the next build needs to patch this index instead of making it
+/// again (see [`super::patch`]); kept in the last build's record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchRecord {
+    /// Each document by id: its key ([`doc_key`]), its length in tokens and
+    /// how many distinct tokens it has (its postings).
+    pub docs: Vec<(u128, u32, u32)>,
+    pub shards: u32,
+    /// The bits of [`average_length`].
+    pub avgdl: u64,
+    /// Postings in all shards.
+    pub postings: u64,
+}
+
+/// What [`write`] did.
+pub struct Written {
+    pub config: SearchConfig,
+    pub files: usize,
+    /// Documents tokenized again when the last build's index was patched;
+    /// `None` when it was made whole.
+    pub patched: Option<usize>,
+}
+
+/// Builds the index and writes its files to `sink` (dates in `tz`, the
+/// site's timezone, as on the article pages); returns what `search.html`
+/// needs. With a `memo` that holds the last build's index, only the
+/// documents that changed are tokenized and the shards are patched.
 ///
 /// Documents are tokenized in parallel batches whose postings are moved to
 /// buckets by token hash; then each shard is sorted and written in
@@ -212,8 +239,9 @@ type Bucket = (Vec<Posting>, FxHashMap<u64, Box<str>>);
 pub fn write(
     archive: &Archive,
     tz: Tz,
-    put: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
-) -> anyhow::Result<(SearchConfig, usize)> {
+    memo: Option<&PageMemo>,
+    sink: &dyn Sink,
+) -> anyhow::Result<Written> {
     let n = archive.entries.len();
     if n >= 1 << 24 {
         anyhow::bail!("the search index holds at most 16,777,215 articles; this archive has {n}");
@@ -224,84 +252,218 @@ pub fn write(
             terms_of[i].push(t);
         }
     }
-    let mut buckets: Vec<Vec<Posting>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-    let mut words: Vec<FxHashMap<u64, Box<str>>> =
-        (0..BUCKETS).map(|_| FxHashMap::default()).collect();
-    let mut lengths: Vec<u32> = Vec::with_capacity(n);
-    let tokenize = |start: usize| -> anyhow::Result<Vec<DocTokens>> {
-        (start..(start + BATCH).min(n))
-            .into_par_iter()
-            .map(|i| doc_tokens(archive, i, &terms_of))
-            .collect()
-    };
-    // Each batch is moved to the buckets while the next one is tokenized.
-    let mut batch = tokenize(0)?;
-    for start in (0..n).step_by(BATCH) {
-        let scatter = || {
-            for (k, d) in batch.into_iter().enumerate() {
-                let doc = (start + k) as u32;
-                lengths.push(d.length as u32);
-                for (key, w) in d.han {
-                    buckets[(han_hash(key) % BUCKETS) as usize].push(Posting::new(key, doc, w));
-                }
-                for (text, w) in d.words {
-                    let order = WORD | (fingerprint(&text) >> 1);
-                    let b = (token_hash(&text) % BUCKETS) as usize;
-                    buckets[b].push(Posting::new(order, doc, w));
-                    words[b].entry(order).or_insert(text);
-                }
-            }
-        };
-        let next = start + BATCH;
-        let tokenize_next = || match next < n {
-            true => tokenize(next),
-            false => Ok(Vec::new()),
-        };
-        let ((), following) = rayon::join(scatter, tokenize_next);
-        batch = following?;
-    }
-    let total: usize = buckets.iter().map(Vec::len).sum();
-    let shard_count = (total * 2 / SHARD_TARGET_BYTES)
-        .max(1)
-        .next_power_of_two()
-        .min(BUCKETS as usize) as u32;
-    let avgdl = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
-    // Shard s holds the buckets b with b % shard_count == s.
-    let mut by_shard: Vec<Vec<Bucket>> = (0..shard_count).map(|_| Vec::new()).collect();
-    for (b, (postings, w)) in buckets.into_iter().zip(words).enumerate() {
-        by_shard[b % shard_count as usize].push((postings, w));
-    }
-    by_shard
+    let salt = memo.map_or(0, PageMemo::salt);
+    let keys: Vec<u128> = (0..n)
         .into_par_iter()
-        .enumerate()
-        .try_for_each(|(s, parts)| {
-            let mut postings: Vec<Posting> = Vec::new();
-            let mut texts: FxHashMap<u64, Box<str>> = FxHashMap::default();
-            for (p, w) in parts {
-                postings.extend(p);
-                texts.extend(w);
-            }
-            // Stable: each token's postings stay in document order.
-            postings.sort_by_key(|p| p.order());
-            let js = shard_js(s as u32, &postings, &texts, &lengths, avgdl);
-            put(&format!("search/s/{s}.js"), js.as_bytes())
-        })?;
+        .map(|i| doc_key(archive, i, &terms_of[i], salt))
+        .collect();
+    let previous = memo
+        .and_then(PageMemo::search)
+        .filter(|p| p.docs.len() == n);
+    let index = Index {
+        archive,
+        terms_of: &terms_of,
+        keys: &keys,
+    };
+    let patched = match (memo, previous) {
+        (Some(memo), Some(previous)) => super::patch::patch(&index, previous, memo, sink)?,
+        _ => None,
+    };
+    let (record, patched) = match patched {
+        Some((record, docs)) => (record, Some(docs)),
+        None => (index.write_whole(sink)?, None),
+    };
     (0..n).into_par_iter().try_for_each(|i| {
-        put(
-            &format!("search/d/{i}.js"),
-            doc_js(archive, i, &terms_of[i], tz)?.as_bytes(),
-        )
+        let path = format!("search/d/{i}.js");
+        if let (Some(memo), Some(previous)) = (memo, previous)
+            && previous.docs[i].0 == keys[i]
+            && memo.keep_file(&path, sink)?
+        {
+            return Ok(());
+        }
+        sink.put(&path, doc_js(archive, i, &terms_of[i], tz)?.as_bytes())
     })?;
-    put("search/lang.js", lang_js(archive).as_bytes())?;
-    put("search/topic.js", topic_js(archive).as_bytes())?;
-    put("search/t2s.js", t2s_js().as_bytes())?;
+    sink.put("search/lang.js", lang_js(archive).as_bytes())?;
+    sink.put("search/topic.js", topic_js(archive).as_bytes())?;
+    sink.put("search/t2s.js", t2s_js().as_bytes())?;
     let config = SearchConfig {
-        shards: shard_count as usize,
+        shards: record.shards as usize,
         docs: n,
         years: year_ranges(archive),
         unit: (K1 + 1.0) / QUANT,
     };
-    Ok((config, shard_count as usize + n + 3))
+    let files = record.shards as usize + n + 3;
+    if let Some(memo) = memo {
+        memo.set_search(record)?;
+    }
+    Ok(Written {
+        config,
+        files,
+        patched,
+    })
+}
+
+/// A document's key: everything its tokens, its length and its snippet
+/// file are made of. The body's text stands by its place in the build
+/// cache when it was spilled there (entries are never rewritten), so
+/// unchanged documents are recognized without reading their text.
+fn doc_key(archive: &Archive, i: usize, terms: &[usize], salt: u128) -> u128 {
+    let e = &archive.entries[i];
+    let mut buf = Vec::with_capacity(1024);
+    buf.extend_from_slice(&salt.to_le_bytes());
+    buf.extend_from_slice(&(i as u64).to_le_bytes());
+    let mut field = |bytes: &[u8]| push_field(&mut buf, bytes);
+    field(e.article.title.as_bytes());
+    field(e.path.as_bytes());
+    field(
+        &e.article
+            .date
+            .map_or(i64::MIN, |d| d.timestamp())
+            .to_le_bytes(),
+    );
+    field(e.body.lang.as_bytes());
+    for &t in &e.topics {
+        field(archive.topics[t].zh.as_bytes());
+        field(archive.topics[t].en.as_bytes());
+    }
+    field(b"credits");
+    for &(_, p) in &e.credits {
+        field(archive.people[p].name.as_bytes());
+    }
+    field(b"terms");
+    for &t in terms {
+        let term = &archive.glossary[t];
+        field(term.main_zh().as_bytes());
+        field(term.main_en().as_bytes());
+        for (form, _) in term.zh.iter().chain(&term.en) {
+            field(form.as_bytes());
+        }
+        field(b"");
+    }
+    match &e.body.stored {
+        Some(at) => {
+            field(at.pack.as_os_str().as_encoded_bytes());
+            field(&at.offset.to_le_bytes());
+            field(&at.len.to_le_bytes());
+        }
+        None => field(e.body.text.as_bytes()),
+    }
+    xxh3_128(&buf)
+}
+
+/// The average document length, rounded to a 32nd of a power of two
+/// (steps of about 2 %). BM25 barely moves with it, and rounded, one
+/// edited article almost never changes it, so that the next build can
+/// patch the shards instead of scoring every posting again.
+pub(super) fn average_length(lengths: impl Iterator<Item = u32>, n: usize) -> f64 {
+    let mean = (lengths.map(f64::from).sum::<f64>() / n.max(1) as f64).max(1.0);
+    ((mean.log2() * 32.0).round() / 32.0).exp2()
+}
+
+/// How many shards `postings` postings make (a power of two).
+pub(super) fn shard_count(postings: u64) -> u32 {
+    (postings as usize * 2 / SHARD_TARGET_BYTES)
+        .max(1)
+        .next_power_of_two()
+        .min(BUCKETS as usize) as u32
+}
+
+/// The shard of a token, by its order (see [`Posting`]) and text.
+pub(super) fn shard_of(order: u64, text: Option<&str>, shards: u32) -> u32 {
+    let hash = match text {
+        Some(word) => token_hash(word),
+        None => han_hash(order),
+    };
+    hash % BUCKETS % shards
+}
+
+/// The archive's documents, with what their tokens are made of.
+pub(super) struct Index<'a> {
+    pub archive: &'a Archive,
+    pub terms_of: &'a [Vec<usize>],
+    pub keys: &'a [u128],
+}
+
+impl Index<'_> {
+    /// Tokens of document `i` with their weights.
+    pub(super) fn tokens(&self, i: usize) -> anyhow::Result<DocTokens> {
+        doc_tokens(self.archive, i, self.terms_of)
+    }
+
+    /// Tokenizes every document and writes every shard.
+    fn write_whole(&self, sink: &dyn Sink) -> anyhow::Result<SearchRecord> {
+        let n = self.archive.entries.len();
+        let mut buckets: Vec<Vec<Posting>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+        let mut words: Vec<FxHashMap<u64, Box<str>>> =
+            (0..BUCKETS).map(|_| FxHashMap::default()).collect();
+        let mut docs: Vec<(u128, u32, u32)> = Vec::with_capacity(n);
+        let tokenize = |start: usize| -> anyhow::Result<Vec<DocTokens>> {
+            (start..(start + BATCH).min(n))
+                .into_par_iter()
+                .map(|i| self.tokens(i))
+                .collect()
+        };
+        // Each batch is moved to the buckets while the next one is tokenized.
+        let mut batch = tokenize(0)?;
+        for start in (0..n).step_by(BATCH) {
+            let scatter = || {
+                for (k, d) in batch.into_iter().enumerate() {
+                    let doc = (start + k) as u32;
+                    let distinct = d.han.len() + d.words.len();
+                    docs.push((self.keys[doc as usize], d.length as u32, distinct as u32));
+                    for (key, w) in d.han {
+                        buckets[(han_hash(key) % BUCKETS) as usize].push(Posting::new(key, doc, w));
+                    }
+                    for (text, w) in d.words {
+                        let order = word_order(&text);
+                        let b = (token_hash(&text) % BUCKETS) as usize;
+                        buckets[b].push(Posting::new(order, doc, w));
+                        words[b].entry(order).or_insert(text);
+                    }
+                }
+            };
+            let next = start + BATCH;
+            let tokenize_next = || match next < n {
+                true => tokenize(next),
+                false => Ok(Vec::new()),
+            };
+            let ((), following) = rayon::join(scatter, tokenize_next);
+            batch = following?;
+        }
+        let total: usize = buckets.iter().map(Vec::len).sum();
+        let shard_count = shard_count(total as u64);
+        let avgdl = average_length(docs.iter().map(|d| d.1), n);
+        // Shard s holds the buckets b with b % shard_count == s.
+        let mut by_shard: Vec<Vec<Bucket>> = (0..shard_count).map(|_| Vec::new()).collect();
+        for (b, (postings, w)) in buckets.into_iter().zip(words).enumerate() {
+            by_shard[b % shard_count as usize].push((postings, w));
+        }
+        by_shard
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(s, parts)| {
+                let mut postings: Vec<Posting> = Vec::new();
+                let mut texts: FxHashMap<u64, Box<str>> = FxHashMap::default();
+                for (p, w) in parts {
+                    postings.extend(p);
+                    texts.extend(w);
+                }
+                // Stable: each token's postings stay in document order.
+                postings.sort_by_key(|p| p.order());
+                let scored = postings.iter().map(|p| {
+                    let length = docs[p.doc() as usize].1;
+                    (p.order(), p.doc(), score(p.weight(), length, avgdl))
+                });
+                let js = shard_js(s as u32, scored, |order| texts.get(&order).map(|w| &**w));
+                sink.put(&format!("search/s/{s}.js"), js.as_bytes())
+            })?;
+        Ok(SearchRecord {
+            docs,
+            shards: shard_count,
+            avgdl: avgdl.to_bits(),
+            postings: total as u64,
+        })
+    }
 }
 
 /// One token in one document, in 12 bytes: `order` is the Han key itself
@@ -346,6 +508,21 @@ impl Posting {
 /// The high bit of a word's [`Posting::order`].
 const WORD: u64 = 1 << 63;
 
+/// A word's [`Posting::order`].
+pub(super) fn word_order(text: &str) -> u64 {
+    WORD | (fingerprint(text) >> 1)
+}
+
+/// A token's [`Posting::order`] from its text as the shard file has it.
+pub(super) fn order_of(token: &str) -> u64 {
+    let mut chars = token.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(a), None, _) if is_han(a) => (a as u64) << 32,
+        (Some(a), Some(b), None) if is_han(a) && is_han(b) => ((a as u64) << 32) | b as u64,
+        _ => word_order(token),
+    }
+}
+
 /// 64-bit FNV-1a of a word.
 fn fingerprint(text: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -358,7 +535,7 @@ fn fingerprint(text: &str) -> u64 {
 
 /// A token's BM25 term score in a document, quantized: `(score << 1) |
 /// glossary_only`.
-fn score(w: Weight, length: u32, avgdl: f64) -> u32 {
+pub(super) fn score(w: Weight, length: u32, avgdl: f64) -> u32 {
     let tf = f64::from(w.halves) / 2.0;
     let bm25 = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * f64::from(length) / avgdl));
     let q = (bm25 / (K1 + 1.0) * QUANT).round().clamp(1.0, QUANT) as u32;
@@ -387,7 +564,8 @@ fn year_ranges(archive: &Archive) -> Vec<[u32; 3]> {
 }
 
 /// Varint in base 64: five value bits a character, the sixth says "more".
-const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub(super) const DIGITS: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn push_varint(out: &mut String, mut v: u32) {
     loop {
@@ -401,24 +579,23 @@ fn push_varint(out: &mut String, mut v: u32) {
     }
 }
 
-/// A shard's file from its postings, sorted by token then document.
-fn shard_js(
+/// A shard's file from its postings as `(order, document, score)`, sorted
+/// by token then document; `word` gives a word's text by its order (Han
+/// tokens are their order).
+pub(super) fn shard_js<'w>(
     shard: u32,
-    postings: &[Posting],
-    words: &FxHashMap<u64, Box<str>>,
-    lengths: &[u32],
-    avgdl: f64,
+    postings: impl Iterator<Item = (u64, u32, u32)>,
+    word: impl Fn(u64) -> Option<&'w str>,
 ) -> String {
     let mut out = format!("dubenSearch.shard({shard},{{");
     let mut last: Option<u64> = None;
     let mut last_doc = 0u32;
-    for p in postings {
-        let order = p.order();
+    for (order, doc, score) in postings {
         if last != Some(order) {
             if last.is_some() {
                 out.push_str("\",");
             }
-            let text = match words.get(&order) {
+            let text = match word(order) {
                 Some(w) => w.to_string(),
                 None => han_text(order),
             };
@@ -427,9 +604,8 @@ fn shard_js(
             last = Some(order);
             last_doc = 0;
         }
-        let doc = p.doc();
         push_varint(&mut out, doc - last_doc);
-        push_varint(&mut out, score(p.weight(), lengths[doc as usize], avgdl));
+        push_varint(&mut out, score);
         last_doc = doc;
     }
     if last.is_some() {

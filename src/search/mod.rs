@@ -4,5 +4,6 @@
 pub mod index;
 pub mod normalize;
 mod page;
+mod patch;
 
 pub use page::write_search;

@@ -25,11 +25,18 @@ struct Filters<'a> {
     years: Vec<i32>,
 }
 
-/// Builds the index and writes it with `search.html`; returns the number of files.
-pub fn write_search(renderer: &Renderer, archive: &Archive, sink: &dyn Sink) -> Result<usize> {
-    let (config, files) = index::write(archive, renderer.timezone(), &|path, bytes| {
-        sink.put(path, bytes)
-    })?;
+/// Builds the index and writes it with `search.html`; returns the number of
+/// files and whether the last build's index was patched.
+pub fn write_search(
+    renderer: &Renderer,
+    archive: &Archive,
+    sink: &dyn Sink,
+) -> Result<(usize, bool)> {
+    let index::Written {
+        config,
+        files,
+        patched,
+    } = index::write(archive, renderer.timezone(), renderer.memo(), sink)?;
     let all: Vec<usize> = (0..archive.entries.len()).collect();
     let mut years: Vec<i32> = archive.months.iter().map(|m| m.year).collect();
     years.dedup();
@@ -56,5 +63,5 @@ pub fn write_search(renderer: &Renderer, archive: &Archive, sink: &dyn Sink) -> 
         "search.html",
         &renderer.render_with("search.html", &page, ctx)?,
     )?;
-    Ok(files + 1)
+    Ok((files + 1, patched.is_some()))
 }

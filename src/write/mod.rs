@@ -31,6 +31,12 @@ pub trait Sink: Sync {
     fn keep(&self, _path: &str, _size: u64, _mtime: u64) -> Result<bool> {
         Ok(false)
     }
+
+    /// The bytes of the previous output's file at `path`, if it still has
+    /// `size` bytes and modification time `mtime`.
+    fn previous(&self, _path: &str, _size: u64, _mtime: u64) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
 }
 
 /// Marker file in a finished output folder: lets a later build know that
@@ -122,6 +128,19 @@ impl Staging {
             && link_or_copy(&old, target, || Some(bytes.to_vec()))
     }
 
+    /// The previous output's file at `path`, if there is one with `size`
+    /// bytes and modification time `mtime`.
+    fn intact(&self, path: &str, size: u64, mtime: u64) -> Result<Option<PathBuf>> {
+        let Some(previous) = &self.previous else {
+            return Ok(None);
+        };
+        let old = previous.join(checked_relative(path)?);
+        // symlink_metadata: a link planted in the output is never followed.
+        let intact = std::fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.is_file() && m.len() == size && crate::cache::mtime_ns(&m) == mtime);
+        Ok(intact.then_some(old))
+    }
+
     /// Where `path` goes in the staging folder, its folder created.
     fn target(&self, path: &str) -> Result<(PathBuf, PathBuf)> {
         let rel = checked_relative(path)?;
@@ -191,16 +210,9 @@ impl Sink for Staging {
     }
 
     fn keep(&self, path: &str, size: u64, mtime: u64) -> Result<bool> {
-        let Some(previous) = &self.previous else {
+        let Some(old) = self.intact(path, size, mtime)? else {
             return Ok(false);
         };
-        let old = previous.join(checked_relative(path)?);
-        // symlink_metadata: a link planted in the output is never followed.
-        let intact = std::fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.is_file() && m.len() == size && crate::cache::mtime_ns(&m) == mtime);
-        if !intact {
-            return Ok(false);
-        }
         let (_, target) = self.target(path)?;
         if !link_or_copy(&old, &target, || std::fs::read(&old).ok()) {
             return Ok(false);
@@ -208,6 +220,13 @@ impl Sink for Staging {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(true)
+    }
+
+    fn previous(&self, path: &str, size: u64, mtime: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .intact(path, size, mtime)?
+            .and_then(|old| std::fs::read(old).ok())
+            .filter(|bytes| bytes.len() as u64 == size))
     }
 }
 

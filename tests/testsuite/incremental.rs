@@ -8,6 +8,8 @@ use duben::build::{BuildOptions, BuildReport, build};
 
 use crate::common::{TestSite, assert_internal_links_resolve, snapshot};
 
+type Snapshot = std::collections::BTreeMap<String, Vec<u8>>;
+
 const EDITED: &str = "content/rfa/rc-04202021150817.md";
 const DELETED: &str = "content/rfa/zzj-04232020160345.md";
 const DELETED_PAGE: &str = "zzj-04232020160345.html";
@@ -59,22 +61,68 @@ fn an_incremental_build_equals_a_full_build() {
 
     let full = build_with(&site, true);
     assert_eq!(full.cached, 0, "--force reads nothing from the cache");
-    let after_full = snapshot(&site.output());
-    assert_eq!(
-        after_incremental.keys().collect::<Vec<_>>(),
-        after_full.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &after_full {
-        assert!(
-            after_incremental[path] == *bytes,
-            "{path} differs between incremental and full builds"
-        );
-    }
+    assert_same_files(&after_incremental, &snapshot(&site.output()));
     assert!(
         site.read("2021/04/index.html")
             .contains("中国核武扩张迅速（更新）")
     );
     assert!(site.read("2021/10/index.html").contains("新增的文章"));
+}
+
+/// Whether the build patched the last build's search index (`-v` says so).
+fn search_patched(report: &BuildReport) -> bool {
+    report
+        .timings
+        .iter()
+        .any(|(name, _)| name.trim() == "search patch")
+}
+
+fn assert_same_files(incremental: &Snapshot, full: &Snapshot) {
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in full {
+        assert!(
+            incremental[path] == *bytes,
+            "{path} differs between incremental and full builds"
+        );
+    }
+}
+
+#[test]
+fn an_edited_body_is_patched_into_the_search_index_as_a_full_build_makes_it() {
+    let site = TestSite::fixture("site");
+    assert!(!search_patched(&build_with(&site, false)));
+    assert!(
+        !site
+            .read("glossary/nato/index.html")
+            .contains("rc-04202021150817"),
+        "the article does not use the term before the edit"
+    );
+    // A new word, and a form of a glossary term (北大西洋公约组织, NATO).
+    let text = std::fs::read_to_string(site.root().join(EDITED)).unwrap();
+    site.write(
+        EDITED,
+        format!("{text}\n<p>北大西洋公约组织在 Quokkaville 的一段。</p>\n"),
+    );
+    let incremental = build_with(&site, false);
+    assert!(search_patched(&incremental), "{:?}", incremental.timings);
+    let after_incremental = snapshot(&site.output());
+    assert!(
+        site.read("glossary/nato/index.html")
+            .contains("rc-04202021150817"),
+        "the term's page lists the article that now uses it"
+    );
+    let indexed = after_incremental
+        .iter()
+        .filter(|(path, _)| path.starts_with("search/s/"))
+        .any(|(_, js)| String::from_utf8_lossy(js).contains("\"quokkavill"));
+    assert!(indexed, "the new word is in a shard");
+
+    let full = build_with(&site, true);
+    assert!(!search_patched(&full), "--force makes the index whole");
+    assert_same_files(&after_incremental, &snapshot(&site.output()));
 }
 
 #[test]
@@ -267,4 +315,23 @@ fn a_change_to_a_template_or_a_label_renders_every_page_again() {
     site.build();
     assert!(site.read(UNTOUCHED_PAGE).contains("回到首页"));
     assert!(site.read("2021/04/index.html").contains("回到首页"));
+}
+
+#[test]
+fn a_shard_altered_in_the_output_makes_the_index_whole_again() {
+    let site = TestSite::fixture("site");
+    build_with(&site, false);
+    let shard = site.output().join("search/s/0.js");
+    std::fs::write(&shard, b"dubenSearch.shard(0,{});\n").unwrap();
+    edit_title(
+        &site,
+        EDITED,
+        "中国核武扩张迅速",
+        "中国核武扩张迅速（更新）",
+    );
+    let report = build_with(&site, false);
+    assert!(!search_patched(&report), "{:?}", report.timings);
+    let after = snapshot(&site.output());
+    build_with(&site, true);
+    assert_same_files(&after, &snapshot(&site.output()));
 }
