@@ -95,7 +95,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         crate::search::normalize::warm_up();
     });
     let timer = Instant::now();
-    let loaded = load_content(root, &config, opts.progress)?;
+    let loaded = load_content(root, &config, Some(&cache), opts.progress)?;
     let timings = vec![("load", timer.elapsed())];
     let fingerprint = inputs_fingerprint(root, opts, &config, &output, &theme, &loaded);
     let abs_output = std::path::absolute(&output).unwrap_or_else(|_| output.clone());
@@ -150,6 +150,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         timings,
     };
+    // Freeing the archive's many small allocations takes a while; nothing
+    // waits for it.
+    let archive = prepared.archive;
+    std::thread::spawn(move || drop(archive));
     if let Some(files) = list_output(&abs_output) {
         LastBuild {
             fingerprint,
@@ -203,7 +207,7 @@ fn inputs_fingerprint(
     }
     for s in &loaded.sources {
         f.add(s.rel_path.to_string_lossy().as_bytes());
-        f.add(&s.bytes);
+        f.add(&s.hash.to_le_bytes());
     }
     for a in &loaded.assets {
         f.add_file_meta(&root.join("content").join(a));

@@ -2,28 +2,130 @@
 //!
 //! Owns the decisions about which files are articles (`.md`, `.markdown`,
 //! `.txt`), which are ignored (hidden folders, symlinks) and which are too large.
+//!
+//! A file the last build read and that still has the same size, times and
+//! inode ([`Stamps`]) is not read again: its bytes' hash stands for it (the
+//! build cache knows the article by that hash), and its bytes are read only
+//! if the cache turns out not to hold it ([`Source::read`]).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostics::Diagnostic;
 
-/// One article file, read but not yet parsed.
+/// One article file, read (or known from the last build) but not yet parsed.
 #[derive(Debug, Clone)]
 pub struct Source {
     /// Path relative to the site root, for messages (`content/2021/a.md`).
     pub display_path: PathBuf,
     /// Path relative to `content/`, used for output names and ordering.
     pub rel_path: PathBuf,
+    /// The file's bytes; empty while `unread`.
     pub bytes: Vec<u8>,
+    /// Hash of the bytes (xxh3-128).
+    pub hash: u128,
+    /// The file, when its bytes were not read because the last build knew
+    /// them by their hash.
+    pub unread: Option<PathBuf>,
+}
+
+impl Source {
+    pub fn new(display_path: PathBuf, rel_path: PathBuf, bytes: Vec<u8>) -> Source {
+        Source {
+            display_path,
+            rel_path,
+            hash: xxh3_128(&bytes),
+            bytes,
+            unread: None,
+        }
+    }
+
+    /// The source with its bytes, read now if they were not. A file that
+    /// changed since it was loaded is taken as it is now, with its new hash.
+    pub fn read(self) -> Result<Source, Diagnostic> {
+        let Some(path) = &self.unread else {
+            return Ok(self);
+        };
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(Source::new(self.display_path, self.rel_path, bytes)),
+            Err(e) => Err(Diagnostic::skipped(
+                &self.display_path,
+                None,
+                format!("cannot be read: {e}"),
+            )),
+        }
+    }
+}
+
+/// What a build read of each article file: its size, modification and
+/// change times, inode and its bytes' hash, by path relative to `content/`.
+/// The change time (which tools cannot set back, unlike the modification
+/// time) and the inode make a file rewritten in place or replaced look
+/// different even with the same size and modification time.
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stamps(HashMap<String, Stamp>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Stamp {
+    size: u64,
+    modified: u64,
+    changed: u64,
+    inode: u64,
+    hash: u128,
+}
+
+/// An article file found by the walk: known from the last build, or to read.
+enum Pending {
+    Known(Source, Stamp),
+    Read(PathBuf, PathBuf, PathBuf, Option<Stamp>),
+}
+
+/// Files changed this recently are read again next time: on file systems
+/// with coarse times, a later change within the same tick would keep the
+/// same times.
+const RACY: Duration = Duration::from_secs(2);
+
+impl Stamp {
+    fn of(m: &std::fs::Metadata, hash: u128) -> Stamp {
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let ns = (m.ctime() as u64).wrapping_mul(1_000_000_000);
+            (ns.wrapping_add(m.ctime_nsec() as u64), m.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (0, 0);
+        Stamp {
+            size: m.len(),
+            modified: crate::cache::mtime_ns(m),
+            changed,
+            inode,
+            hash,
+        }
+    }
+
+    fn same_file(&self, other: &Stamp) -> bool {
+        (self.size, self.modified, self.changed, self.inode)
+            == (other.size, other.modified, other.changed, other.inode)
+    }
+
+    fn recent(&self, since: u64) -> bool {
+        self.modified.max(self.changed) >= since
+    }
 }
 
 /// Everything found under `content/`.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub sources: Vec<Source>,
+    /// The article files as read now, for the next build.
+    pub stamps: Stamps,
     /// Non-article files (images and the like), relative to `content/`.
     pub assets: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
@@ -97,9 +199,38 @@ pub fn is_article_file(path: &Path) -> bool {
 /// Walks `content_dir` and reads every article file, in parallel.
 ///
 /// `display_prefix` is how the folder is named in messages (usually `content`).
-pub fn load(content_dir: &Path, display_prefix: &Path, max_file_bytes: u64) -> Loaded {
+/// Loads `content_dir`; files whose stamp is the same as in `known` are not
+/// read (see [`Source::unread`]).
+pub fn load(
+    content_dir: &Path,
+    display_prefix: &Path,
+    max_file_bytes: u64,
+    known: &Stamps,
+) -> Loaded {
+    let racy_since = SystemTime::now()
+        .checked_sub(RACY)
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    load_stamped(
+        content_dir,
+        display_prefix,
+        max_file_bytes,
+        known,
+        racy_since,
+    )
+}
+
+/// [`load`], keeping no stamp of files changed at or after `racy_since`
+/// (ns since the epoch).
+fn load_stamped(
+    content_dir: &Path,
+    display_prefix: &Path,
+    max_file_bytes: u64,
+    known: &Stamps,
+    racy_since: u64,
+) -> Loaded {
     let mut loaded = Loaded::default();
-    let mut to_read = Vec::new();
+    let mut pending = Vec::new();
     let walker = WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -141,7 +272,8 @@ pub fn load(content_dir: &Path, display_prefix: &Path, max_file_bytes: u64) -> L
             loaded.assets.push(rel);
             continue;
         }
-        match entry.metadata() {
+        let meta = entry.metadata();
+        match &meta {
             Ok(m) if m.len() > max_file_bytes => {
                 loaded.diagnostics.push(Diagnostic::skipped(
                     &shown,
@@ -156,32 +288,57 @@ pub fn load(content_dir: &Path, display_prefix: &Path, max_file_bytes: u64) -> L
             }
             _ => {}
         }
-        to_read.push((path.to_path_buf(), rel, shown));
+        // A file the last build read, unchanged since: known by its hash.
+        let stamp = meta.ok().map(|m| Stamp::of(&m, 0));
+        let known = rel.to_str().and_then(|r| known.0.get(r));
+        match (stamp, known) {
+            (Some(stamp), Some(&known)) if stamp.same_file(&known) => {
+                let source = Source {
+                    display_path: shown,
+                    rel_path: rel,
+                    bytes: Vec::new(),
+                    hash: known.hash,
+                    unread: Some(path.to_path_buf()),
+                };
+                pending.push(Pending::Known(source, known));
+            }
+            _ => pending.push(Pending::Read(path.to_path_buf(), rel, shown, stamp)),
+        }
     }
 
-    let results: Vec<Result<Source, Diagnostic>> = to_read
+    let results: Vec<Result<(Source, Option<Stamp>), Diagnostic>> = pending
         .into_par_iter()
-        .map(
-            |(path, rel_path, display_path)| match std::fs::read(&path) {
-                Ok(bytes) => Ok(Source {
-                    display_path,
-                    rel_path,
-                    bytes,
-                }),
+        .map(|p| match p {
+            Pending::Known(source, stamp) => Ok((source, Some(stamp))),
+            Pending::Read(path, rel_path, display_path, stamp) => match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let source = Source::new(display_path, rel_path, bytes);
+                    let hash = source.hash;
+                    Ok((source, stamp.map(|s| Stamp { hash, ..s })))
+                }
                 Err(e) => Err(Diagnostic::skipped(
                     &display_path,
                     None,
                     format!("cannot be read: {e}"),
                 )),
             },
-        )
+        })
         .collect();
+    let mut stamps = HashMap::new();
     for r in results {
         match r {
-            Ok(s) => loaded.sources.push(s),
+            Ok((s, stamp)) => {
+                if let (Some(stamp), Some(rel)) = (stamp, s.rel_path.to_str())
+                    && !stamp.recent(racy_since)
+                {
+                    stamps.insert(rel.to_owned(), stamp);
+                }
+                loaded.sources.push(s);
+            }
             Err(d) => loaded.diagnostics.push(d),
         }
     }
+    loaded.stamps = Stamps(stamps);
     loaded
 }
 
@@ -245,12 +402,55 @@ mod tests {
         std::fs::write(c.join("a b.md"), "small").unwrap();
         std::fs::write(c.join("big.md"), vec![b'x'; 100]).unwrap();
         std::fs::write(c.join("pic.jpg"), "jpg").unwrap();
-        let loaded = load(c, Path::new("content"), 50);
+        let loaded = load(c, Path::new("content"), 50, &Stamps::default());
         let names: Vec<_> = loaded.sources.iter().map(|s| s.rel_path.clone()).collect();
         assert_eq!(names, vec![PathBuf::from("a b.md")]);
         assert_eq!(loaded.assets, vec![PathBuf::from("pic.jpg")]);
         assert_eq!(loaded.diagnostics.len(), 1);
         assert!(loaded.diagnostics[0].message.contains("max_file_bytes"));
         assert_eq!(loaded.diagnostics[0].path, PathBuf::from("content/big.md"));
+    }
+
+    #[test]
+    fn files_unchanged_since_the_last_load_are_known_by_their_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        std::fs::write(c.join("a.md"), "one").unwrap();
+        std::fs::write(c.join("b.md"), "two").unwrap();
+        let load = |known: &Stamps| load_stamped(c, Path::new("content"), 50, known, u64::MAX);
+        let first = load(&Stamps::default());
+        assert!(first.sources.iter().all(|s| s.unread.is_none()));
+        assert_eq!(first.stamps.0.len(), 2);
+
+        let second = load(&first.stamps);
+        let hashes = |l: &Loaded| l.sources.iter().map(|s| s.hash).collect::<Vec<_>>();
+        assert_eq!(hashes(&second), hashes(&first));
+        assert!(
+            second
+                .sources
+                .iter()
+                .all(|s| s.bytes.is_empty() && s.unread.is_some())
+        );
+        // Read when needed, the bytes are the file's.
+        let b = second.sources[1].clone().read().unwrap();
+        assert_eq!(
+            (b.bytes.as_slice(), b.hash),
+            (&b"two"[..], first.sources[1].hash)
+        );
+
+        // Rewritten in place with the same size: read again. (Its times are
+        // set apart, as they would be outside the racy window.)
+        std::fs::write(c.join("a.md"), "ONE").unwrap();
+        let past = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let file = std::fs::File::options().write(true).open(c.join("a.md"));
+        file.unwrap().set_modified(past).unwrap();
+        let third = load(&second.stamps);
+        assert_eq!(third.sources[0].bytes, b"ONE");
+        assert_ne!(third.sources[0].hash, first.sources[0].hash);
+        assert!(third.sources[1].unread.is_some());
+
+        // Files changed within the racy window leave no stamp.
+        let racy = load_stamped(c, Path::new("content"), 50, &Stamps::default(), 0);
+        assert!(racy.stamps.0.is_empty());
     }
 }

@@ -50,7 +50,7 @@ pub fn configure(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Si
 /// Runs load, parse, clean and link over `root/content`, without a cache.
 pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
     let timer = Instant::now();
-    let loaded = load_content(root, &config, ProgressMode::Quiet)?;
+    let loaded = load_content(root, &config, None, ProgressMode::Quiet)?;
     let timings = vec![("load", timer.elapsed())];
     prepare_loaded(
         root,
@@ -63,7 +63,14 @@ pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
 }
 
 /// The load stage: every file of `root/content`, read.
-pub fn load_content(root: &Path, config: &SiteConfig, progress: ProgressMode) -> Result<Loaded> {
+/// Loads `content/`; with a `cache`, files the last build read and that did
+/// not change since are not read (see [`load::Stamps`]).
+pub fn load_content(
+    root: &Path,
+    config: &SiteConfig,
+    cache: Option<&Cache>,
+    progress: ProgressMode,
+) -> Result<Loaded> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         bail!(
@@ -72,7 +79,18 @@ pub fn load_content(root: &Path, config: &SiteConfig, progress: ProgressMode) ->
         );
     }
     let step = progress.step("load", 0);
-    let loaded = load::load(&content_dir, Path::new("content"), config.max_file_bytes);
+    let known: load::Stamps = cache.and_then(|c| c.load(STAMPS)).unwrap_or_default();
+    let loaded = load::load(
+        &content_dir,
+        Path::new("content"),
+        config.max_file_bytes,
+        &known,
+    );
+    if let Some(cache) = cache
+        && loaded.stamps != known
+    {
+        cache.save(STAMPS, &loaded.stamps);
+    }
     step.finish(&format!(
         "{} article file(s), {} other file(s)",
         loaded.sources.len(),
@@ -129,11 +147,19 @@ pub fn prepare_loaded(
                     hits.fetch_add(1, Ordering::Relaxed);
                     o
                 }
-                None => {
-                    let mut o = parse_and_clean(&source, opts_parse, &patterns, &assets);
-                    articles_cache.put(key, &mut o);
-                    o
-                }
+                // A file known from the last build is read now; it is
+                // cached under the key of the bytes read.
+                None => match source.read() {
+                    Ok(source) => {
+                        let mut o = parse_and_clean(&source, opts_parse, &patterns, &assets);
+                        articles_cache.put(articles_cache.key(&source), &mut o);
+                        o
+                    }
+                    Err(d) => Outcome {
+                        diagnostics: vec![d],
+                        item: None,
+                    },
+                },
             };
             step.inc();
             outcome
@@ -181,6 +207,9 @@ pub fn prepare_loaded(
         cached: hits,
     })
 }
+
+/// The build cache's file of the article files' stamps.
+const STAMPS: &str = "files.bin";
 
 /// The build cache's file of the glossary uses found by the last build.
 const GLOSSARY_USES: &str = "glossary-uses.bin";

@@ -152,7 +152,7 @@ impl<'a> ArticleCache<'a> {
         h.update(&binary_id().to_le_bytes());
         h.update(&self.settings.to_le_bytes());
         field(&mut h, source.rel_path.to_string_lossy().as_bytes());
-        field(&mut h, &source.bytes);
+        field(&mut h, &source.hash.to_le_bytes());
         h.digest128()
     }
 
@@ -468,11 +468,11 @@ mod tests {
     use super::*;
 
     fn source(path: &str, body: &str) -> Source {
-        Source {
-            display_path: PathBuf::from("content").join(path),
-            rel_path: PathBuf::from(path),
-            bytes: body.as_bytes().to_vec(),
-        }
+        Source::new(
+            PathBuf::from("content").join(path),
+            PathBuf::from(path),
+            body.as_bytes().to_vec(),
+        )
     }
 
     /// One build's use of the cache: `put` for misses, then `finish`.

@@ -122,7 +122,8 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     Renderer::new(&config, &theme)?;
     // The build cache is read (a checked site is usually built too) but
     // never written: check writes nothing.
-    let loaded = load_content(root, &config, ProgressMode::Quiet)?;
+    // Check reads every file: it looks for links and images in their text.
+    let loaded = load_content(root, &config, None, ProgressMode::Quiet)?;
     let refs = refs::check(&loaded, &config);
     let cache = Cache::read_only(root);
     let prepared = prepare_loaded(

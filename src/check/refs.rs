@@ -186,11 +186,11 @@ mod tests {
     }
 
     fn refs(format: Format, source_url: Option<&str>, body: &str) -> Vec<Finding> {
-        let source = Source {
-            display_path: "content/a/b.md".into(),
-            rel_path: "a/b.md".into(),
-            bytes: format!("front\n\n{body}\n").into_bytes(),
-        };
+        let source = Source::new(
+            "content/a/b.md".into(),
+            "a/b.md".into(),
+            format!("front\n\n{body}\n").into_bytes(),
+        );
         let article = Article {
             display_path: source.display_path.clone(),
             rel_path: source.rel_path.clone(),

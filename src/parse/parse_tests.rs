@@ -7,11 +7,11 @@ const OPTS: ParseOptions = ParseOptions {
 };
 
 fn parse_named(name: &str, bytes: &[u8]) -> Parsed {
-    let source = Source {
-        display_path: Path::new("content").join(name),
-        rel_path: PathBuf::from(name),
-        bytes: bytes.to_vec(),
-    };
+    let source = Source::new(
+        Path::new("content").join(name),
+        PathBuf::from(name),
+        bytes.to_vec(),
+    );
     parse_source(&source, OPTS)
 }
 
@@ -236,11 +236,11 @@ fn drafts_are_skipped_unless_asked_for() {
     let p = parse(text);
     assert!(p.article.is_none());
     assert!(messages(&p)[0].contains("is a draft"));
-    let source = Source {
-        display_path: "content/a.md".into(),
-        rel_path: "a.md".into(),
-        bytes: text.as_bytes().to_vec(),
-    };
+    let source = Source::new(
+        "content/a.md".into(),
+        "a.md".into(),
+        text.as_bytes().to_vec(),
+    );
     let p = parse_source(
         &source,
         ParseOptions {

@@ -32,11 +32,11 @@ fn every_captioned_figure_keeps_its_caption() {
         if entry.path().extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let source = Source {
-            display_path: entry.path().to_path_buf(),
-            rel_path: entry.path().strip_prefix(&root).unwrap().to_path_buf(),
-            bytes: std::fs::read(entry.path()).unwrap(),
-        };
+        let source = Source::new(
+            entry.path().to_path_buf(),
+            entry.path().strip_prefix(&root).unwrap().to_path_buf(),
+            std::fs::read(entry.path()).unwrap(),
+        );
         let Some(article) = parse_source(
             &source,
             ParseOptions {

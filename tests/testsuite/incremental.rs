@@ -335,3 +335,34 @@ fn a_shard_altered_in_the_output_makes_the_index_whole_again() {
     build_with(&site, true);
     assert_same_files(&after, &snapshot(&site.output()));
 }
+
+#[test]
+fn files_known_from_the_last_build_are_read_when_the_cache_cannot_use_them() {
+    let site = TestSite::fixture("site");
+    // Files changed in the last two seconds are always read again; past
+    // that, the next build knows them by their size, times and hash.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = build_with(&site, false);
+    let before = snapshot(&site.output());
+    // Any change to site.toml makes every cached article stale: the
+    // articles the build did not read must be read now.
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", format!("{toml}\n# a comment\n"));
+    let again = build_with(&site, false);
+    assert_eq!(again.cached, 0, "nothing came from the cache");
+    assert_eq!(again.articles, first.articles);
+    assert_same_files(&snapshot(&site.output()), &before);
+    // An edit is seen though the other files are known.
+    edit_title(
+        &site,
+        EDITED,
+        "中国核武扩张迅速",
+        "中国核武扩张迅速（更新）",
+    );
+    let edited = build_with(&site, false);
+    assert_eq!(edited.cached, first.articles - 1);
+    assert!(
+        site.read("2021/04/index.html")
+            .contains("中国核武扩张迅速（更新）")
+    );
+}

@@ -19,11 +19,11 @@ fn detection_agrees_with_the_manifest_of_the_real_corpus() {
         } else {
             expected
         };
-        let source = Source {
-            display_path: PathBuf::from(file),
-            rel_path: PathBuf::from(file),
-            bytes: std::fs::read(root.join(file)).unwrap(),
-        };
+        let source = Source::new(
+            PathBuf::from(file),
+            PathBuf::from(file),
+            std::fs::read(root.join(file)).unwrap(),
+        );
         let article = parse_source(
             &source,
             ParseOptions {

@@ -13,11 +13,11 @@ fn seed_source() -> Source {
         "/tests/fixtures/seed/cl-09282021124357.md"
     ))
     .unwrap();
-    Source {
-        display_path: PathBuf::from("content/cl-09282021124357.md"),
-        rel_path: PathBuf::from("cl-09282021124357.md"),
+    Source::new(
+        PathBuf::from("content/cl-09282021124357.md"),
+        PathBuf::from("cl-09282021124357.md"),
         bytes,
-    }
+    )
 }
 
 #[test]
