@@ -1,7 +1,7 @@
 //! Serve: live reload over Server-Sent Events.
 //!
-//! Each open page holds one `/__duben/events` stream on a thread of its own
-//! (so streams never occupy the workers that serve files). The hub remembers
+//! Each open page holds one `/__duben/events` stream on its connection's
+//! thread (see [`super::conn`]). The hub remembers
 //! the state of the last build and sends it to every new stream, so a page
 //! opened while the build is broken shows the error at once, and a page that
 //! reconnects after a rebuild or a server restart reloads.

@@ -3,13 +3,11 @@
 //! Files are read whole (the site's pages are small), HTML gets the
 //! live-reload script just before `</body>` (in the response only, never in
 //! the file), every response says `Cache-Control: no-store` so a reload
-//! always shows the latest build, and the event stream is handed to a thread
-//! of its own.
+//! always shows the latest build, and the event stream keeps its connection
+//! (see [`super::conn`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::events::Hub;
 use super::paths::{self, Target};
@@ -22,104 +20,113 @@ const SCRIPT: &str = include_str!("livereload.js");
 const FALLBACK_404: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404 Not Found</title></head>\n<body><p>404 Not Found</p></body></html>\n";
 const SCRIPT_TAG: &str = "<script src=\"/__duben/livereload.js\"></script>";
 
-/// What every worker shares.
+/// What every connection shares.
 pub struct Shared {
     /// The folder served; a rebuild may change it (site.toml's `output_dir`).
     pub output: RwLock<PathBuf>,
     pub hub: Arc<Hub>,
 }
 
-/// Answers `request`. Errors writing to a client that went away are
-/// ignored: there is nobody left to tell.
-pub fn handle(request: Request, shared: &Arc<Shared>) {
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let response = text(
+/// A reply: status, headers (besides `Content-Length` and `Connection`,
+/// which the connection adds) and body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+/// How to answer a request.
+pub enum Answer {
+    Reply(Reply),
+    /// The live-reload event stream: the connection becomes the stream.
+    Stream,
+}
+
+/// Answers `method target`.
+pub fn answer(method: &str, target: &str, shared: &Shared) -> Answer {
+    if !matches!(method, "GET" | "HEAD") {
+        let mut reply = text(
             405,
             "405 Method Not Allowed: only GET and HEAD are served\n",
-        )
-        .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+        );
+        reply.headers.push(("Allow", "GET, HEAD".into()));
+        return Answer::Reply(reply);
     }
-    let url = request.url().to_owned();
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    if path == EVENTS_PATH && method == Method::Get {
-        let hub = shared.hub.clone();
-        std::thread::spawn(move || hub.stream(request.into_writer()));
-        return;
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    if path == EVENTS_PATH && method == "GET" {
+        return Answer::Stream;
     }
     if path == SCRIPT_PATH {
-        let response = Response::from_data(SCRIPT)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(common(response));
-        return;
+        return Answer::Reply(reply(200, "text/javascript; charset=utf-8", SCRIPT.into()));
     }
     let output = shared
         .output
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    let response = match paths::resolve(&output, &url) {
+    Answer::Reply(match paths::resolve(&output, target) {
         Target::File(file) => match std::fs::read(&file) {
-            Ok(bytes) => file_response(&file, bytes, 200),
+            Ok(bytes) => file_reply(&file, bytes, 200),
             Err(_) => not_found(&output),
         },
         Target::Redirect(location) => {
-            common(Response::from_data(Vec::new()).with_status_code(StatusCode(301)))
-                .with_header(header("Location", &location))
+            let mut r = reply(301, "text/plain; charset=utf-8", Vec::new());
+            r.headers.push(("Location", location));
+            r
         }
         Target::NotFound => not_found(&output),
-    };
-    let _ = request.respond(response);
+    })
 }
 
-type Body = Response<std::io::Cursor<Vec<u8>>>;
+/// The reply to a request that cannot be read (`status` 400 or 431).
+pub fn bad_request(status: u16) -> Reply {
+    text(status, &format!("{status}: the request cannot be read\n"))
+}
+
+/// The reply when too many connections are open.
+pub fn busy() -> Reply {
+    text(503, "503: too many open connections; try again\n")
+}
 
 /// The site's own `404.html` (with the live-reload script), else plain text.
-fn not_found(output: &Path) -> Body {
+fn not_found(output: &Path) -> Reply {
     let page = output
         .canonicalize()
         .ok()
         .and_then(|root| paths::inside(&root, &root.join("404.html")));
     match page.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-        Some((p, bytes)) => file_response(&p, bytes, 404),
+        Some((p, bytes)) => file_reply(&p, bytes, 404),
         // No site yet (the first build failed): still a page, so that the
         // live-reload script shows the error and reloads on the fix.
-        None => file_response(Path::new("404.html"), FALLBACK_404.into(), 404),
+        None => file_reply(Path::new("404.html"), FALLBACK_404.into(), 404),
     }
 }
 
-fn file_response(file: &Path, mut bytes: Vec<u8>, status: u16) -> Body {
+fn file_reply(file: &Path, mut bytes: Vec<u8>, status: u16) -> Reply {
     let kind = content_type(file);
     if kind.starts_with("text/html") {
         bytes = inject(bytes);
     }
-    common(
-        Response::from_data(bytes)
-            .with_status_code(StatusCode(status))
-            .with_header(header("Content-Type", &kind)),
-    )
+    reply(status, &kind, bytes)
 }
 
-fn text(status: u16, body: &str) -> Body {
-    common(
-        Response::from_string(body)
-            .with_status_code(StatusCode(status))
-            .with_header(header("Content-Type", "text/plain; charset=utf-8")),
-    )
+fn text(status: u16, body: &str) -> Reply {
+    reply(status, "text/plain; charset=utf-8", body.into())
 }
 
-fn common<R: std::io::Read>(response: Response<R>) -> Response<R> {
-    // The length is known: say it rather than chunking large files.
-    response
-        .with_chunked_threshold(usize::MAX)
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+/// Every reply says `Cache-Control: no-store`, so a reload always shows
+/// the latest build, and `nosniff`, so types are as given.
+fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", content_type.to_owned()),
+            ("Cache-Control", "no-store".into()),
+            ("X-Content-Type-Options", "nosniff".into()),
+        ],
+        body,
+    }
 }
 
 /// The page with the live-reload script before its last `</body>` (or at

@@ -3,17 +3,18 @@
 //!
 //! The site is built into the same output folder as `duben build`, with
 //! `base_url` set to the local server (as Zola does), so canonical links
-//! and feeds point at it. Workers answer requests from a shared listener;
-//! one thread waits for changes and rebuilds; live-reload streams each get a
-//! thread of their own ([`events`]).
+//! and feeds point at it. Each connection gets a thread of its own
+//! ([`conn`]), which also carries a page's live-reload stream ([`events`]);
+//! one thread waits for changes and rebuilds.
 
+mod conn;
 mod events;
 mod http;
 pub mod paths;
 mod watch;
 
 use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -24,9 +25,6 @@ use crate::pipeline::configure;
 use events::{Hub, Message};
 use http::Shared;
 use watch::Watch;
-
-/// Threads answering file requests; streams do not count against them.
-const WORKERS: usize = 16;
 
 /// What `duben serve` was asked to do (also its command-line arguments).
 #[derive(Debug, Clone, clap::Args)]
@@ -82,18 +80,17 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             opts.bind
         );
     }
-    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+    let listener = TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
         anyhow!(
             "cannot listen on {}:{}: {e} (is another server using the port? try --port 0 for a free one)",
             opts.bind,
             opts.port
         )
     })?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .context("the server has no TCP address")?;
+    let port = listener
+        .local_addr()
+        .context("the server has no TCP address")?
+        .port();
     let url = format!("http://{}/", SocketAddr::new(shown_host(opts.bind), port));
     let build_opts = BuildOptions {
         root: opts.root.clone(),
@@ -110,15 +107,8 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let mut watch = Watch::start(&opts.root)?;
     rebuild(&build_opts, opts, &shared, true);
 
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &shared);
-            }
-        });
-    }
+    let accepting = shared.clone();
+    std::thread::spawn(move || conn::accept(listener, accepting));
     let mut out = std::io::stdout();
     let _ = writeln!(
         out,

@@ -204,11 +204,66 @@ fn requests_outside_the_output_folder_are_not_found() {
     }
 }
 
+/// Reads one reply from a kept-alive connection: its head, then as many
+/// bytes as `Content-Length` says.
+fn read_one_reply(s: &mut TcpStream) -> Reply {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).expect("a reply before the timeout");
+        raw.push(byte[0]);
+    }
+    let head = Reply::parse(&raw);
+    let mut body = vec![0; head.header("content-length").parse().unwrap()];
+    s.read_exact(&mut body).unwrap();
+    raw.extend(body);
+    Reply::parse(&raw)
+}
+
+#[test]
+fn a_burst_of_kept_alive_connections_is_answered_at_once() {
+    // A browser opens several connections at once and keeps them open. A
+    // server whose threads wait for a connection to close before taking
+    // the next one never answers some of them.
+    let site = TestSite::fixture("site");
+    let server = Server::start(&site);
+    let mut conns: Vec<TcpStream> = (0..24)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    for (i, s) in conns.iter_mut().enumerate() {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let path = ["/", PAGE, "/style.css", "/duben.js"][i % 4];
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    }
+    for s in &mut conns {
+        let reply = read_one_reply(s);
+        assert_eq!(
+            (reply.status, reply.header("connection")),
+            (200, "keep-alive")
+        );
+    }
+    // The same connections serve a second request each.
+    for s in &mut conns {
+        write!(s, "HEAD /style.css HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    }
+    for s in &mut conns {
+        let mut raw = Vec::new();
+        let mut byte = [0u8; 1];
+        while !raw.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            raw.push(byte[0]);
+        }
+        let reply = Reply::parse(&raw);
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("content-type"), "text/css; charset=utf-8");
+    }
+}
+
 #[test]
 fn two_hundred_concurrent_requests_all_succeed() {
     let site = TestSite::fixture("site");
     let server = Server::start(&site);
-    // A live-reload stream open meanwhile must not take a worker.
+    // A live-reload stream open meanwhile.
     let _stream = server.events();
     let port = server.port;
     let barrier = Arc::new(Barrier::new(200));
