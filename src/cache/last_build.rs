@@ -35,7 +35,9 @@ pub struct LastBuild {
     pub search: Option<crate::search::index::SearchRecord>,
 }
 
-const FILE: &str = "last-build.json";
+/// Binary (postcard, tagged with the binary that wrote it): at 10,000
+/// articles the record is 3 MB as JSON and took 50 ms to write.
+const FILE: &str = "last-build.bin";
 
 /// Hashes a build's inputs, field by field.
 pub struct Fingerprint(Xxh3);
@@ -72,17 +74,11 @@ impl Fingerprint {
 impl LastBuild {
     /// The last build, if its record is readable and reading is allowed.
     pub fn load(cache: &Cache) -> Option<LastBuild> {
-        if !cache.read {
-            return None;
-        }
-        let bytes = std::fs::read(cache.path(FILE)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        cache.load(FILE)
     }
 
     pub fn save(&self, cache: &Cache) {
-        if let Ok(bytes) = serde_json::to_vec(self) {
-            cache.store(&cache.path(FILE), &bytes);
-        }
+        cache.save(FILE, self);
     }
 
     /// Forgets the last build (when a build fails half-way, the record no
@@ -90,6 +86,8 @@ impl LastBuild {
     pub fn forget(cache: &Cache) {
         if cache.write {
             let _ = std::fs::remove_file(cache.path(FILE));
+            // The record's name before it was binary.
+            let _ = std::fs::remove_file(cache.path("last-build.json"));
         }
     }
 

@@ -9,7 +9,7 @@
 //! size and modification time that build left, the file is linked from the
 //! previous output instead of being rendered again.
 //!
-//! The memo is kept in the last build's record (`last-build.json`), which
+//! The memo is kept in the last build's record (`last-build.bin`), which
 //! is removed when a build starts and written only after its output is in
 //! place, so a memo always describes the output folder that is there.
 //!
