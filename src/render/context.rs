@@ -189,7 +189,7 @@ impl<'a> GroupLink<'a> {
 }
 
 /// An article as listed on home, list and navigation links.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Clone)]
 pub struct ArticleLink<'a> {
     pub path: &'a str,
     pub title: &'a str,
@@ -202,9 +202,29 @@ pub struct ArticleLink<'a> {
     /// The description, or the opening of the text.
     pub summary: String,
     /// A hash of all of the above, standing for the article in the render
-    /// memo's keys of list pages (see `render::items::listed`).
-    #[serde(skip)]
+    /// memo's keys (see `render::items::listed` and `memo::keying`).
     pub key: u128,
+}
+
+impl Serialize for ArticleLink<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // A struct either way: the article page flattens its own link.
+        if super::memo::keying() {
+            let mut st = s.serialize_struct("ArticleLink", 1)?;
+            st.serialize_field("key", &self.key)?;
+            return st.end();
+        }
+        let mut st = s.serialize_struct("ArticleLink", 7)?;
+        st.serialize_field("path", self.path)?;
+        st.serialize_field("title", self.title)?;
+        st.serialize_field("date", &self.date)?;
+        st.serialize_field("lang", self.lang)?;
+        st.serialize_field("source_host", &self.source_host)?;
+        st.serialize_field("topic", &self.topic)?;
+        st.serialize_field("summary", &self.summary)?;
+        st.end()
+    }
 }
 
 impl<'a> ArticleLink<'a> {

@@ -158,8 +158,9 @@ pub struct Vars {
 
 enum Mode {
     /// The salt, the template's name and each value as JSON, hashed at the
-    /// end (one pass over a buffer is much faster than many small updates).
-    Hash(Vec<u8>),
+    /// end (one pass over a buffer is much faster than many small updates);
+    /// `None` once a value could not be serialized.
+    Hash(Option<Vec<u8>>),
     Fill(Context),
 }
 
@@ -170,7 +171,7 @@ impl Vars {
         buf.extend_from_slice(&salt.to_le_bytes());
         push_field(&mut buf, template.as_bytes());
         Vars {
-            mode: Mode::Hash(buf),
+            mode: Mode::Hash(Some(buf)),
         }
     }
 
@@ -183,20 +184,25 @@ impl Vars {
     /// Adds the template variable `name`.
     pub fn add<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         match &mut self.mode {
-            Mode::Hash(buf) => {
+            Mode::Hash(Some(buf)) => {
                 push_field(buf, name.as_bytes());
-                // A value that cannot be serialized fails the same way when
-                // it is rendered.
-                let _ = serde_json::to_writer(&mut *buf, value);
+                let _keying = Keying::start();
+                // A value that cannot be serialized leaves the page without
+                // a key: it is always rendered (and fails then if it must).
+                if serde_json::to_writer(&mut *buf, value).is_err() {
+                    self.mode = Mode::Hash(None);
+                }
             }
+            Mode::Hash(None) => {}
             Mode::Fill(ctx) => ctx.insert(name, value),
         }
     }
 
-    pub(super) fn digest(self) -> u128 {
+    /// The hash of the values, if they all could be serialized.
+    pub(super) fn digest(self) -> Option<u128> {
         match self.mode {
-            Mode::Hash(buf) => xxh3_128(&buf),
-            Mode::Fill(_) => 0,
+            Mode::Hash(buf) => buf.map(|b| xxh3_128(&b)),
+            Mode::Fill(_) => None,
         }
     }
 
@@ -205,6 +211,34 @@ impl Vars {
             Mode::Fill(ctx) => ctx,
             Mode::Hash(_) => Context::new(),
         }
+    }
+}
+
+thread_local! {
+    static KEYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the value being serialized is going into a memo key: a value
+/// that carries a hash of itself may then write the hash instead (an
+/// article linked from a page, `context::ArticleLink`, is a tenth of the
+/// cost of an article page's key otherwise).
+pub fn keying() -> bool {
+    KEYING.get()
+}
+
+/// Marks this thread as serializing a key until dropped.
+struct Keying;
+
+impl Keying {
+    fn start() -> Keying {
+        KEYING.set(true);
+        Keying
+    }
+}
+
+impl Drop for Keying {
+    fn drop(&mut self) {
+        KEYING.set(false);
     }
 }
 
@@ -243,11 +277,11 @@ impl super::Renderer<'_> {
         key: impl Fn(&mut Vars),
         render: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<()> {
-        let hash = self.memo.map(|memo| {
+        let hash = self.memo.and_then(|memo| {
             let mut v = Vars::hasher(memo.salt(), template);
             v.add("page", page);
             key(&mut v);
-            (memo, v.digest())
+            Some((memo, v.digest()?))
         });
         if let Some((memo, hash)) = hash
             && memo.keep(&page.path, hash, sink)?
@@ -259,5 +293,41 @@ impl super::Renderer<'_> {
             memo.record(&page.path, hash)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Unserializable;
+
+    impl Serialize for Unserializable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no"))
+        }
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_serialized_leaves_the_page_without_a_key() {
+        let key = |second: &dyn Fn(&mut Vars)| {
+            let mut v = Vars::hasher(1, "article.html");
+            v.add("a", &1);
+            second(&mut v);
+            v.digest()
+        };
+        let one = key(&|v| v.add("b", &2));
+        assert!(one.is_some());
+        assert_eq!(one, key(&|v| v.add("b", &2)));
+        assert_ne!(one, key(&|v| v.add("b", &3)));
+        assert_eq!(key(&|v| v.add("b", &Unserializable)), None);
+        // A failed value is not a prefix that later values could match.
+        assert_eq!(
+            key(&|v| {
+                v.add("b", &Unserializable);
+                v.add("c", &4)
+            }),
+            None
+        );
     }
 }
