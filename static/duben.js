@@ -6,7 +6,10 @@
  * - Chinese script (简 / 繁) on Chinese articles: the body, title and
  *   captions are swapped with the converted version shipped in the page
  *   (<template id="alt-script">), made at build time.
- * Both choices persist in localStorage, which works over file:// too.
+ * Both choices persist in localStorage, which works over file:// too, and
+ * other open pages of the site follow a change (the storage event; it also
+ * covers a choice saved by the previous page that reaches the browser's
+ * storage only after the next page has read it).
  * Without JavaScript the site's default language and the article's own
  * script show, and nothing here is needed to read.
  */
@@ -107,6 +110,11 @@
       applyScript(load(KEY_SCRIPT) || tpl.getAttribute("data-own"));
     }
     document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    window.addEventListener("storage", function (ev) {
+      if (!ev.newValue) return;
+      if (ev.key === KEY_UI) applyUi(ev.newValue);
+      if (ev.key === KEY_SCRIPT && tpl) applyScript(ev.newValue);
+    });
     document.addEventListener("click", function (ev) {
       var b = ev.target.closest ? ev.target.closest("[data-ui-set], [data-script-set]") : null;
       if (!b) return;

@@ -452,9 +452,13 @@ fn simplified_and_traditional_switch_and_links_still_work() {
     let Some(browser) = Harness::launch() else {
         return;
     };
+    // Another page of the site, open in a second tab, follows the choice.
+    let other = browser.open(&site.output().join("2021/09/10-09272021144747.html"));
+    assert_eq!(other.eval("document.querySelector('h1').lang"), "zh-Hans");
     let page = browser.open(&site.output().join("2021/09/cl-09282021124357.html"));
     let links_before = page.eval("[...document.querySelectorAll('.article-body a, .article-body img')].map(e => e.href || e.src).join(' ')");
     page.eval("document.querySelector('[data-script-set=\"zh-Hant\"]').click()");
+    other.wait_for("document.querySelector('h1').lang === 'zh-Hant'");
     assert_eq!(
         page.eval("document.querySelector('h1').textContent"),
         "北約擔憂中國核武擴張 呼籲展開對話"
