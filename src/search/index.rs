@@ -8,7 +8,8 @@
 //! writes 斯托尔滕贝格, and the result can say so), and the body ×1.
 //!
 //! Each posting carries its BM25 term score (k1 = 1.2, b = 0.75, the
-//! document's length already applied), quantized to 1..=15 (with the
+//! document's length already applied, against the average length rounded
+//! so that an incremental build can patch the shards: `average_length`), quantized to 1..=15 (with the
 //! glossary bit, one base-64 digit), so a query needs only the shards of
 //! its tokens: the browser multiplies by the idf it computes from the
 //! posting count and adds up.
@@ -206,14 +207,14 @@ const BUCKETS: u32 = 4096;
 type Bucket = (Vec<Posting>, FxHashMap<u64, Box<str>>);
 
 /// What the next build needs to patch this index instead of making it
-/// again (see [`super::patch`]); kept in the last build's record.
+/// again (see `search::patch`); kept in the last build's record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchRecord {
-    /// Each document by id: its key ([`doc_key`]), its length in tokens and
+    /// Each document by id: its key (`doc_key`), its length in tokens and
     /// how many distinct tokens it has (its postings).
     pub docs: Vec<(u128, u32, u32)>,
     pub shards: u32,
-    /// The bits of [`average_length`].
+    /// The bits of `average_length`.
     pub avgdl: u64,
     /// Postings in all shards.
     pub postings: u64,

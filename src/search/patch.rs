@@ -57,7 +57,7 @@ pub(super) fn patch(
     let mut postings = previous.postings;
     for (&i, d) in changed.iter().zip(&tokens) {
         let distinct = (d.han.len() + d.words.len()) as u32;
-        postings = postings - u64::from(docs[i].2) + u64::from(distinct);
+        postings = postings.saturating_sub(u64::from(docs[i].2)) + u64::from(distinct);
         docs[i] = (index.keys[i], d.length as u32, distinct);
     }
     let avgdl = average_length(docs.iter().map(|d| d.1), n);
