@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use super::Archive;
 
 /// How many neighbours in time within a topic are considered for "more on
@@ -22,7 +24,7 @@ pub fn build_navigation(archive: &mut Archive) {
 fn link_targets(archive: &Archive) -> Vec<BTreeSet<usize>> {
     archive
         .entries
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, e)| {
             e.body
@@ -77,13 +79,14 @@ fn build_topic_neighbours(archive: &mut Archive) {
 /// Ranks candidates by shared topics, shared link targets (and links between
 /// the two), then closeness in time; ties go to the newer article.
 fn build_more(archive: &mut Archive, targets: &[BTreeSet<usize>]) {
-    let mut results: Vec<Vec<usize>> = Vec::with_capacity(archive.entries.len());
     let position: Vec<HashMap<usize, usize>> = archive
         .topics
-        .iter()
+        .par_iter()
         .map(|t| t.entries.iter().enumerate().map(|(p, &i)| (i, p)).collect())
         .collect();
-    for (i, e) in archive.entries.iter().enumerate() {
+    let reading: &Archive = archive;
+    let more = |(i, e): (usize, &super::Entry)| -> Vec<usize> {
+        let archive = reading;
         let mut candidates: BTreeSet<usize> = BTreeSet::new();
         for &t in &e.topics {
             let list = &archive.topics[t].entries;
@@ -101,14 +104,13 @@ fn build_more(archive: &mut Archive, targets: &[BTreeSet<usize>]) {
             .filter(|(s, _)| *s > 0)
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        results.push(
-            scored
-                .into_iter()
-                .take(MORE_COUNT)
-                .map(|(_, c)| c)
-                .collect(),
-        );
-    }
+        scored
+            .into_iter()
+            .take(MORE_COUNT)
+            .map(|(_, c)| c)
+            .collect()
+    };
+    let results: Vec<Vec<usize>> = reading.entries.par_iter().enumerate().map(more).collect();
     for (e, more) in archive.entries.iter_mut().zip(results) {
         e.more = more;
     }
