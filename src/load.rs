@@ -196,11 +196,10 @@ pub fn is_article_file(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Walks `content_dir` and reads every article file, in parallel.
+/// Walks `content_dir` and reads every article file, in parallel, except
+/// those whose stamp is the same as in `known` (see [`Source::unread`]).
 ///
 /// `display_prefix` is how the folder is named in messages (usually `content`).
-/// Loads `content_dir`; files whose stamp is the same as in `known` are not
-/// read (see [`Source::unread`]).
 pub fn load(
     content_dir: &Path,
     display_prefix: &Path,
