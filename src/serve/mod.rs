@@ -175,7 +175,7 @@ fn summary(report: &BuildReport, verbose: bool, first: bool) -> String {
     }
     let mut s = String::new();
     for d in report.diagnostics.skipped() {
-        s.push_str(&format!("  skipped: {d}\n"));
+        s.push_str(&format!("  {d}\n"));
     }
     s.push_str(&format!(
         "Rebuilt {} article(s), skipped {}, {} warning(s) in {:.2} s\n",
