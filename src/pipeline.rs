@@ -62,9 +62,9 @@ pub fn prepare(root: &Path, config: SiteConfig) -> Result<Prepared> {
     )
 }
 
-/// The load stage: every file of `root/content`, read.
-/// Loads `content/`; with a `cache`, files the last build read and that did
-/// not change since are not read (see [`load::Stamps`]).
+/// The load stage: every file of `root/content`, read, except (with a
+/// `cache`) those the last build read that did not change since (see
+/// [`load::Stamps`]).
 pub fn load_content(
     root: &Path,
     config: &SiteConfig,

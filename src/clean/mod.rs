@@ -65,6 +65,21 @@ pub struct CleanBody {
 }
 
 impl CleanBody {
+    /// Feeds what stands for the body's text into a hash: its place in the
+    /// build cache when it was spilled there (entries are never rewritten,
+    /// so the text need not be read back), else the text itself.
+    pub fn hash_text(&self, h: &mut xxhash_rust::xxh3::Xxh3) {
+        use crate::cache::field;
+        match &self.stored {
+            Some(at) => {
+                field(h, at.pack.as_os_str().as_encoded_bytes());
+                field(h, &at.offset.to_le_bytes());
+                field(h, &at.len.to_le_bytes());
+            }
+            None => field(h, self.text.as_bytes()),
+        }
+    }
+
     /// Drops the HTML and the other-script body from memory, keeping links
     /// and local images (the link stage's), once the cache holds them at `at`.
     pub fn spill(&mut self, at: crate::cache::articles::Location) {

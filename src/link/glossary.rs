@@ -14,11 +14,11 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::Archive;
 use super::paths::{make_slug, unique_paths};
-use crate::render::memo::push_field;
+use crate::cache::field;
 
 /// One glossary term.
 #[derive(Debug, Clone)]
@@ -234,20 +234,13 @@ impl UsesMemo {
     }
 }
 
-/// An article's title and text, by key: the text stands by its place in
-/// the build cache when it was spilled there (entries are never rewritten).
+/// An article's title and text, by key (the text by
+/// [`crate::clean::CleanBody::hash_text`]).
 fn text_key(e: &super::Entry) -> u128 {
-    let mut buf = Vec::with_capacity(256);
-    push_field(&mut buf, e.article.title.as_bytes());
-    match &e.body.stored {
-        Some(at) => {
-            push_field(&mut buf, at.pack.as_os_str().as_encoded_bytes());
-            push_field(&mut buf, &at.offset.to_le_bytes());
-            push_field(&mut buf, &at.len.to_le_bytes());
-        }
-        None => push_field(&mut buf, e.body.text.as_bytes()),
-    }
-    xxh3_128(&buf)
+    let mut h = Xxh3::new();
+    field(&mut h, e.article.title.as_bytes());
+    e.body.hash_text(&mut h);
+    h.digest128()
 }
 
 /// Finds, for every term, the articles whose title or text uses a form;
@@ -255,7 +248,6 @@ fn text_key(e: &super::Entry) -> u128 {
 fn find_uses(archive: &Archive, terms: &mut [Term], memo: Option<&UsesMemo>) -> anyhow::Result<()> {
     let mut patterns: Vec<String> = Vec::new();
     let mut owner: Vec<(usize, bool)> = Vec::new();
-    let mut forms = Vec::new();
     for (t, term) in terms.iter().enumerate() {
         for (z, _) in &term.zh {
             patterns.push(z.clone());
@@ -265,12 +257,15 @@ fn find_uses(archive: &Archive, terms: &mut [Term], memo: Option<&UsesMemo>) -> 
             patterns.push(e.clone());
             owner.push((t, true));
         }
-        push_field(&mut forms, &(t as u64).to_le_bytes());
-        for (form, _) in term.zh.iter().chain(&term.en) {
-            push_field(&mut forms, form.as_bytes());
-        }
     }
-    let forms = xxh3_128(&forms);
+    // What is found depends on the patterns and whose they are.
+    let mut forms = Xxh3::new();
+    for (pattern, &(t, english)) in patterns.iter().zip(&owner) {
+        field(&mut forms, pattern.as_bytes());
+        field(&mut forms, &(t as u64).to_le_bytes());
+        forms.update(&[u8::from(english)]);
+    }
+    let forms = forms.digest128();
     if patterns.is_empty() {
         return Ok(());
     }

@@ -243,7 +243,7 @@ impl Drop for Keying {
 }
 
 /// A length-prefixed field, so that `("ab", "c")` and `("a", "bc")` differ.
-pub(crate) fn push_field(buf: &mut Vec<u8>, bytes: &[u8]) {
+fn push_field(buf: &mut Vec<u8>, bytes: &[u8]) {
     buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
     buf.extend_from_slice(bytes);
 }

@@ -32,11 +32,12 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::normalize::{T2S, is_han, normalize, stem, token_hash};
+use crate::cache::field;
 use crate::link::Archive;
-use crate::render::memo::{PageMemo, push_field};
+use crate::render::memo::PageMemo;
 use crate::write::Sink;
 
 /// BM25 parameters.
@@ -224,9 +225,8 @@ pub struct SearchRecord {
 pub struct Written {
     pub config: SearchConfig,
     pub files: usize,
-    /// Documents tokenized again when the last build's index was patched;
-    /// `None` when it was made whole.
-    pub patched: Option<usize>,
+    /// Whether the last build's index was patched rather than made whole.
+    pub patched: bool,
 }
 
 /// Builds the index and writes its files to `sink` (dates in `tz`, the
@@ -253,10 +253,9 @@ pub fn write(
             terms_of[i].push(t);
         }
     }
-    let salt = memo.map_or(0, PageMemo::salt);
     let keys: Vec<u128> = (0..n)
         .into_par_iter()
-        .map(|i| doc_key(archive, i, &terms_of[i], salt))
+        .map(|i| doc_key(archive, i, &terms_of[i]))
         .collect();
     let previous = memo
         .and_then(PageMemo::search)
@@ -271,8 +270,8 @@ pub fn write(
         _ => None,
     };
     let (record, patched) = match patched {
-        Some((record, docs)) => (record, Some(docs)),
-        None => (index.write_whole(sink)?, None),
+        Some(record) => (record, true),
+        None => (index.write_whole(sink)?, false),
     };
     (0..n).into_par_iter().try_for_each(|i| {
         let path = format!("search/d/{i}.js");
@@ -305,15 +304,15 @@ pub fn write(
 }
 
 /// A document's key: everything its tokens, its length and its snippet
-/// file are made of. The body's text stands by its place in the build
-/// cache when it was spilled there (entries are never rewritten), so
-/// unchanged documents are recognized without reading their text.
-fn doc_key(archive: &Archive, i: usize, terms: &[usize], salt: u128) -> u128 {
+/// file are made of, its text by [`crate::clean::CleanBody::hash_text`],
+/// so that unchanged documents are recognized without reading their text.
+/// (Templates, site.toml and the binary need not be in it: the last
+/// build's record is only used when they are the same.)
+fn doc_key(archive: &Archive, i: usize, terms: &[usize]) -> u128 {
     let e = &archive.entries[i];
-    let mut buf = Vec::with_capacity(1024);
-    buf.extend_from_slice(&salt.to_le_bytes());
-    buf.extend_from_slice(&(i as u64).to_le_bytes());
-    let mut field = |bytes: &[u8]| push_field(&mut buf, bytes);
+    let mut h = Xxh3::new();
+    h.update(&(i as u64).to_le_bytes());
+    let mut field = |bytes: &[u8]| field(&mut h, bytes);
     field(e.article.title.as_bytes());
     field(e.path.as_bytes());
     field(
@@ -341,15 +340,8 @@ fn doc_key(archive: &Archive, i: usize, terms: &[usize], salt: u128) -> u128 {
         }
         field(b"");
     }
-    match &e.body.stored {
-        Some(at) => {
-            field(at.pack.as_os_str().as_encoded_bytes());
-            field(&at.offset.to_le_bytes());
-            field(&at.len.to_le_bytes());
-        }
-        None => field(e.body.text.as_bytes()),
-    }
-    xxh3_128(&buf)
+    e.body.hash_text(&mut h);
+    h.digest128()
 }
 
 /// The average document length, rounded to a 32nd of a power of two

@@ -63,5 +63,5 @@ pub fn write_search(
         "search.html",
         &renderer.render_with("search.html", &page, ctx)?,
     )?;
-    Ok((files + 1, patched.is_some()))
+    Ok((files + 1, patched))
 }

@@ -33,15 +33,15 @@ use crate::write::Sink;
 /// `(document, score)` postings in document order.
 type Shard = BTreeMap<u64, (Box<str>, Vec<(u32, u32)>)>;
 
-/// Writes the shards patched from the last build's; returns the new record
-/// and how many documents were tokenized, or `None` when the index must be
-/// made whole (nothing has been written then).
+/// Writes the shards patched from the last build's; returns the new
+/// record, or `None` when the index must be made whole (nothing has been
+/// written then).
 pub(super) fn patch(
     index: &Index,
     previous: &SearchRecord,
     memo: &PageMemo,
     sink: &dyn Sink,
-) -> Result<Option<(SearchRecord, usize)>> {
+) -> Result<Option<SearchRecord>> {
     let n = index.keys.len();
     let changed: Vec<usize> = (0..n)
         .filter(|&i| previous.docs[i].0 != index.keys[i])
@@ -111,14 +111,12 @@ pub(super) fn patch(
         .par_iter()
         .enumerate()
         .try_for_each(|(s, js)| sink.put(&format!("search/s/{s}.js"), js.as_bytes()))?;
-    let tokenized = changed.len();
-    let record = SearchRecord {
+    Ok(Some(SearchRecord {
         docs,
         shards,
         avgdl: avgdl.to_bits(),
         postings,
-    };
-    Ok(Some((record, tokenized)))
+    }))
 }
 
 fn encode_shard(s: u32, shard: &Shard) -> String {
