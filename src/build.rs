@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::cache::last_build::{Fingerprint, LastBuild, list_output};
+use crate::cache::last_build::{Fingerprint, LastBuild};
 use crate::cache::{Cache, binary_id, field};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
@@ -76,6 +76,13 @@ impl BuildReport {
 /// the output is as the last build left it, nothing is done.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    // jieba's dictionary and the conversion tables take about 0.12 s to
+    // build, which even one edited article may need: built from the start,
+    // on a side thread, while this one reads the settings and templates.
+    std::thread::spawn(|| {
+        crate::clean::glosses::warm_up();
+        crate::search::normalize::warm_up();
+    });
     let root = &opts.root;
     let config = configure(root, opts.base_url.as_deref(), opts.drafts)?;
     let output = opts
@@ -90,10 +97,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // Templates compile before any article is read: a template error fails fast.
     Renderer::new(&config, &theme)?;
     let cache = Cache::new(root, opts.force);
-    std::thread::spawn(|| {
-        crate::clean::glosses::warm_up();
-        crate::search::normalize::warm_up();
-    });
     let timer = Instant::now();
     let loaded = load_content(root, &config, Some(&cache), opts.progress)?;
     let timings = vec![("load", timer.elapsed())];
@@ -124,7 +127,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let (files, unchanged) = (staging.files(), staging.unchanged());
     step.finish(&format!("{files} file(s), {unchanged} unchanged"));
     timings.push(("render+write", timer.elapsed()));
-    staging.commit()?;
+    let listing = staging.commit()?;
     let mut zip = None;
     if let Some(path) = &opts.zip {
         let timer = Instant::now();
@@ -154,21 +157,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // waits for it.
     let archive = prepared.archive;
     std::thread::spawn(move || drop(archive));
-    if let Some(files) = list_output(&abs_output) {
-        LastBuild {
-            fingerprint,
-            output: abs_output,
-            files,
-            zip,
-            articles: report.articles,
-            unmapped_sections: report.unmapped_sections.clone(),
-            diagnostics: report.diagnostics.items.clone(),
-            render_salt,
-            pages,
-            search,
-        }
-        .save(&cache);
+    LastBuild {
+        fingerprint,
+        output: abs_output,
+        files: listing,
+        zip,
+        articles: report.articles,
+        unmapped_sections: report.unmapped_sections.clone(),
+        diagnostics: report.diagnostics.items.clone(),
+        render_salt,
+        pages,
+        search,
     }
+    .save(&cache);
     Ok(report)
 }
 

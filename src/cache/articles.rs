@@ -100,6 +100,8 @@ pub struct ArticleCache<'a> {
     writer: Mutex<Writer>,
     /// Where every entry this build uses is, for the next index.
     used: Mutex<Vec<(u128, Location)>>,
+    /// The last build's packs this build read from.
+    open: Mutex<HashMap<Arc<Path>, Arc<Mutex<File>>>>,
 }
 
 impl<'a> ArticleCache<'a> {
@@ -143,6 +145,7 @@ impl<'a> ArticleCache<'a> {
             sparse: HashSet::new(),
             writer: Mutex::new(Writer::NotYet),
             used: Mutex::new(Vec::new()),
+            open: Mutex::new(HashMap::new()),
         }
     }
 
@@ -181,21 +184,57 @@ impl<'a> ArticleCache<'a> {
     /// cache (see [`CleanBody::full`]).
     pub fn get(&self, key: u128) -> Option<Outcome> {
         let loc = self.known.get(&key)?;
-        let bytes = read_entry(loc).ok()?;
-        let decoded = decode(&bytes, Want::Meta).ok()?;
-        let mut outcome = decoded.outcome;
+        let sparse = self.sparse.contains(&loc.pack);
+        // Only the head and meta part are read, unless the entry is to be
+        // copied out of a sparse pack.
+        let want = if sparse {
+            loc.len
+        } else {
+            loc.len.min(META_PEEK)
+        };
+        let mut bytes = self.read_known(loc, want).ok()?;
+        let (meta_end, text_at) = meta_bounds(&bytes).ok()?;
+        if meta_end > bytes.len() as u64 {
+            bytes = self.read_known(loc, meta_end.min(loc.len)).ok()?;
+        }
+        let mut outcome = decode_meta(&bytes).ok()?;
         let mut loc = loc.clone();
-        if self.sparse.contains(&loc.pack)
-            && let Some(copied) = self.append(&bytes, decoded.text_at)
+        if sparse
+            && checked(&bytes).is_ok()
+            && let Some(copied) = self.append(&bytes, text_at)
         {
             loc = copied;
         }
-        loc.text_at = decoded.text_at;
+        loc.text_at = text_at;
         if let Some((_, body)) = &mut outcome.item {
             body.stored = Some(loc.clone());
         }
         self.remember(key, loc);
         Some(outcome)
+    }
+
+    /// The first `len` bytes of an entry of the last build, through the
+    /// pack's file handle, opened once per build.
+    fn read_known(&self, loc: &Location, len: u64) -> std::io::Result<Vec<u8>> {
+        let file = {
+            let mut open = self
+                .open
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?;
+            match open.get(&loc.pack) {
+                Some(f) => f.clone(),
+                None => {
+                    let f = Arc::new(Mutex::new(File::open(&loc.pack)?));
+                    open.insert(loc.pack.clone(), f.clone());
+                    f
+                }
+            }
+        };
+        let mut file = file.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+        file.seek(SeekFrom::Start(loc.offset))?;
+        let mut bytes = vec![0; len as usize];
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
     }
 
     /// Stores an outcome (best effort). When the cache holds it, the body's
@@ -316,10 +355,11 @@ impl<'a> ArticleCache<'a> {
 }
 
 /// An entry: the lengths of its meta and body parts, the meta part (the
-/// outcome with its body spilled), the body part (HTML and other-script
-/// body), the text part (the plain text, then its own checksum, so that it
-/// can be read alone), and a checksum of all of it. Returns the entry and
-/// where its text part starts.
+/// outcome with its body spilled) and a checksum of all that (so that the
+/// head and meta part can be read alone), the body part (HTML and
+/// other-script body), the text part (the plain text, then its own
+/// checksum, so that it can be read alone), and a checksum of all of it.
+/// Returns the entry and where its text part starts.
 fn encode(outcome: &Outcome) -> Option<(Vec<u8>, u64)> {
     let mut meta = Outcome {
         diagnostics: outcome.diagnostics.clone(),
@@ -345,6 +385,11 @@ fn encode(outcome: &Outcome) -> Option<(Vec<u8>, u64)> {
     let mut bytes = vec![0; 16];
     postcard::to_io(&meta, &mut bytes).ok()?;
     let meta_len = (bytes.len() - 16) as u64;
+    bytes[..8].copy_from_slice(&meta_len.to_le_bytes());
+    // The meta checksum covers the head, whose body length is known only
+    // once the body is written: its place is kept.
+    bytes.extend_from_slice(&[0; 8]);
+    let body_at = bytes.len();
     if let Some((part, _)) = &parts {
         postcard::to_io(part, &mut bytes).ok()?;
     }
@@ -354,55 +399,63 @@ fn encode(outcome: &Outcome) -> Option<(Vec<u8>, u64)> {
         let sum = xxh3_64(&bytes[text_at..]);
         bytes.extend_from_slice(&sum.to_le_bytes());
     }
-    let body_len = text_at as u64 - 16 - meta_len;
-    bytes[..8].copy_from_slice(&meta_len.to_le_bytes());
+    let body_len = (text_at - body_at) as u64;
     bytes[8..16].copy_from_slice(&body_len.to_le_bytes());
+    let meta_end = body_at - 8;
+    let sum = xxh3_64(&bytes[..meta_end]);
+    bytes[meta_end..body_at].copy_from_slice(&sum.to_le_bytes());
     let sum = xxh3_64(&bytes);
     bytes.extend_from_slice(&sum.to_le_bytes());
     Some((bytes, text_at as u64))
 }
 
-/// Which parts of an entry to decode besides the meta part.
-#[derive(Clone, Copy, PartialEq)]
-enum Want {
-    Meta,
-    Body,
+/// Bytes read of an entry when only its meta part is wanted: enough for
+/// most (a longer one takes a second read).
+const META_PEEK: u64 = 4096;
+
+fn number(b: &[u8]) -> Result<u64, ()> {
+    Ok(u64::from_le_bytes(b.try_into().map_err(|_| ())?))
 }
 
-/// An entry's decoded parts.
-struct Decoded {
-    outcome: Outcome,
-    body: Option<(BodyPart, String)>,
-    /// Where the text part starts.
-    text_at: u64,
+/// From an entry's head (its first 16 bytes): where its meta checksum
+/// ends and where its text part starts.
+fn meta_bounds(bytes: &[u8]) -> Result<(u64, u64), ()> {
+    let head = bytes.get(..16).ok_or(())?;
+    let (meta_len, body_len) = (number(&head[..8])?, number(&head[8..])?);
+    let meta_end = meta_len.checked_add(24).ok_or(())?;
+    Ok((meta_end, meta_end.checked_add(body_len).ok_or(())?))
 }
 
-/// Checks an entry's checksum and decodes its meta part, and its body and
-/// text parts when `want` is [`Want::Body`].
-fn decode(bytes: &[u8], want: Want) -> Result<Decoded, ()> {
+/// The meta part of an entry, from its first bytes (at least up to the
+/// meta checksum), checked.
+fn decode_meta(bytes: &[u8]) -> Result<Outcome, ()> {
+    let (meta_end, _) = meta_bounds(bytes)?;
+    let part = bytes.get(..meta_end as usize).ok_or(())?;
+    let (data, sum) = part.split_at(part.len() - 8);
+    if xxh3_64(data).to_le_bytes() != sum {
+        return Err(());
+    }
+    postcard::from_bytes(&data[16..]).map_err(|_| ())
+}
+
+/// A whole entry, if its checksum holds.
+fn checked(bytes: &[u8]) -> Result<&[u8], ()> {
     let (data, sum) = bytes
         .split_at_checked(bytes.len().checked_sub(8).ok_or(())?)
         .ok_or(())?;
     if xxh3_64(data).to_le_bytes() != sum {
         return Err(());
     }
-    let number = |b: &[u8]| -> Result<usize, ()> {
-        Ok(u64::from_le_bytes(b.try_into().map_err(|_| ())?) as usize)
-    };
-    let (head, rest) = data.split_at_checked(16).ok_or(())?;
-    let (meta_len, body_len) = (number(&head[..8])?, number(&head[8..])?);
-    let (meta, rest) = rest.split_at_checked(meta_len).ok_or(())?;
-    let (body, text) = rest.split_at_checked(body_len).ok_or(())?;
-    let mut decoded = Decoded {
-        outcome: postcard::from_bytes(meta).map_err(|_| ())?,
-        body: None,
-        text_at: (16 + meta_len + body_len) as u64,
-    };
-    if want == Want::Body && !body.is_empty() {
-        let part = postcard::from_bytes(body).map_err(|_| ())?;
-        decoded.body = Some((part, decode_text(text)?));
-    }
-    Ok(decoded)
+    Ok(data)
+}
+
+/// The body and text parts of a whole entry, checked.
+fn decode_body(bytes: &[u8]) -> Result<(BodyPart, String), ()> {
+    let data = checked(bytes)?;
+    let (meta_end, text_at) = meta_bounds(data)?;
+    let body = data.get(meta_end as usize..text_at as usize).ok_or(())?;
+    let part = postcard::from_bytes(body).map_err(|_| ())?;
+    Ok((part, decode_text(&data[text_at as usize..])?))
 }
 
 /// A text part: the text, then its checksum.
@@ -440,8 +493,7 @@ fn vanished(loc: &Location) -> anyhow::Error {
 /// (`spilled` is what stayed in memory).
 pub fn read_clean_body(spilled: &CleanBody, loc: &Location) -> anyhow::Result<CleanBody> {
     let bytes = read_entry(loc).map_err(|_| vanished(loc))?;
-    let decoded = decode(&bytes, Want::Body).map_err(|_| vanished(loc))?;
-    let (part, text) = decoded.body.ok_or_else(|| vanished(loc))?;
+    let (part, text) = decode_body(&bytes).map_err(|_| vanished(loc))?;
     Ok(CleanBody {
         body: part.body,
         alt_script: part.alt_script,

@@ -13,7 +13,9 @@
 mod guard;
 pub mod zip;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
@@ -53,8 +55,17 @@ pub struct Staging {
     previous: Option<PathBuf>,
     files: AtomicUsize,
     unchanged: AtomicUsize,
+    /// Every file placed so far: its size and modification time (ns), by
+    /// `/`-separated path (the listing the last-build record keeps).
+    placed: Mutex<HashMap<String, (u64, u64)>>,
+    /// Folders of the staging folder known to exist.
+    folders: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
+
+/// Every file of an output folder: relative `/`-separated path, size and
+/// modification time (ns), sorted.
+pub type Listing = Vec<(String, u64, u64)>;
 
 impl Staging {
     /// Creates the staging folder beside `output` (which must already have
@@ -92,6 +103,8 @@ impl Staging {
             previous,
             files: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            placed: Mutex::new(HashMap::new()),
+            folders: Mutex::new(HashSet::new()),
             committed: false,
         })
     }
@@ -114,18 +127,36 @@ impl Staging {
     }
 
     /// Links the previous output's `rel` into `target` when it holds exactly
-    /// `bytes`; whether it did.
-    fn keep_unchanged(&self, rel: &Path, target: &Path, bytes: &[u8]) -> bool {
-        let Some(previous) = &self.previous else {
-            return false;
-        };
-        let old = previous.join(rel);
+    /// `bytes`; whether it did, with the modification time when known.
+    fn keep_unchanged(&self, rel: &Path, target: &Path, bytes: &[u8]) -> Option<Option<u64>> {
+        let old = self.previous.as_ref()?.join(rel);
         // symlink_metadata: a link planted in the output is never followed.
-        let same_size = std::fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        same_size
-            && std::fs::read(&old).is_ok_and(|b| b == bytes)
-            && link_or_copy(&old, target, || Some(bytes.to_vec()))
+        let meta = std::fs::symlink_metadata(&old).ok()?;
+        let same = meta.is_file()
+            && meta.len() == bytes.len() as u64
+            && std::fs::read(&old).is_ok_and(|b| b == bytes);
+        if !same {
+            return None;
+        }
+        let kept = link_or_copy(&old, target, || Some(bytes.to_vec()))?;
+        Some((kept == Kept::Linked).then(|| crate::cache::mtime_ns(&meta)))
+    }
+
+    /// Notes a file placed at `rel` (whose previous output's modification
+    /// time it kept, if `mtime`; else it is read from the file).
+    fn placed(&self, rel: &Path, target: &Path, size: u64, mtime: Option<u64>) {
+        let mtime = mtime.or_else(|| {
+            std::fs::symlink_metadata(target)
+                .ok()
+                .map(|m| crate::cache::mtime_ns(&m))
+        });
+        let path: Vec<_> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        if let (Some(mtime), Ok(mut placed)) = (mtime, self.placed.lock()) {
+            placed.insert(path.join("/"), (size, mtime));
+        }
     }
 
     /// The previous output's file at `path`, if there is one with `size`
@@ -146,8 +177,14 @@ impl Staging {
         let rel = checked_relative(path)?;
         let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+            let known = self.folders.lock().is_ok_and(|f| f.contains(parent));
+            if !known {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_path_buf());
+                }
+            }
         }
         Ok((rel, target))
     }
@@ -157,8 +194,8 @@ impl Staging {
         &self.dir
     }
 
-    /// Replaces the output folder with the staged one.
-    pub fn commit(mut self) -> Result<()> {
+    /// Replaces the output folder with the staged one; what it now holds.
+    pub fn commit(mut self) -> Result<Listing> {
         if std::env::var_os("DUBEN_TEST_ABORT_BEFORE_SWAP").is_some() {
             // Test hook: behave like a build killed at the worst moment.
             std::process::abort();
@@ -188,11 +225,24 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| {
+            remove_tree(&old).with_context(|| {
                 format!("cannot remove the previous output at `{}`", old.display())
             })?;
         }
-        Ok(())
+        let mut listing: Listing =
+            std::mem::take(&mut *self.placed.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_iter()
+                .map(|(path, (size, mtime))| (path, size, mtime))
+                .collect();
+        let marker = std::fs::symlink_metadata(self.output.join(OUTPUT_MARKER))
+            .context("the output folder lost its marker file")?;
+        listing.push((
+            OUTPUT_MARKER.to_owned(),
+            marker.len(),
+            crate::cache::mtime_ns(&marker),
+        ));
+        listing.sort();
+        Ok(listing)
     }
 }
 
@@ -200,12 +250,15 @@ impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let (rel, target) = self.target(path)?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        if self.keep_unchanged(&rel, &target, bytes) {
+        let size = bytes.len() as u64;
+        if let Some(mtime) = self.keep_unchanged(&rel, &target, bytes) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.placed(&rel, &target, size, mtime);
             return Ok(());
         }
         std::fs::write(&target, bytes)
             .with_context(|| format!("cannot write `{}`", target.display()))?;
+        self.placed(&rel, &target, size, None);
         Ok(())
     }
 
@@ -213,10 +266,11 @@ impl Sink for Staging {
         let Some(old) = self.intact(path, size, mtime)? else {
             return Ok(false);
         };
-        let (_, target) = self.target(path)?;
-        if !link_or_copy(&old, &target, || std::fs::read(&old).ok()) {
+        let (rel, target) = self.target(path)?;
+        let Some(kept) = link_or_copy(&old, &target, || std::fs::read(&old).ok()) else {
             return Ok(false);
-        }
+        };
+        self.placed(&rel, &target, size, (kept == Kept::Linked).then_some(mtime));
         self.files.fetch_add(1, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(true)
@@ -230,23 +284,34 @@ impl Sink for Staging {
     }
 }
 
+/// How a previous output's file was kept.
+#[derive(PartialEq)]
+enum Kept {
+    /// Hard-linked: the same file, modification time included.
+    Linked,
+    /// Copied, with the old modification time as far as the file system
+    /// keeps it.
+    Copied,
+}
+
 /// Hard-links `old` at `target`; on file systems without hard links,
 /// writes `bytes()` (`old`'s bytes) there with `old`'s modification time.
-/// Whether it did.
-fn link_or_copy(old: &Path, target: &Path, bytes: impl FnOnce() -> Option<Vec<u8>>) -> bool {
+fn link_or_copy(
+    old: &Path,
+    target: &Path,
+    bytes: impl FnOnce() -> Option<Vec<u8>>,
+) -> Option<Kept> {
     if std::fs::hard_link(old, target).is_ok() {
-        return true;
+        return Some(Kept::Linked);
     }
-    let (Some(bytes), Ok(modified)) = (bytes(), std::fs::metadata(old).and_then(|m| m.modified()))
-    else {
-        return false;
-    };
-    std::fs::write(target, bytes).is_ok()
-        && std::fs::File::options()
-            .write(true)
-            .open(target)
-            .and_then(|f| f.set_modified(modified))
-            .is_ok()
+    let modified = std::fs::metadata(old).and_then(|m| m.modified()).ok()?;
+    std::fs::write(target, bytes()?).ok()?;
+    std::fs::File::options()
+        .write(true)
+        .open(target)
+        .and_then(|f| f.set_modified(modified))
+        .ok()?;
+    Some(Kept::Copied)
 }
 
 impl Drop for Staging {
@@ -255,6 +320,23 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel (the
+/// previous output: tens of thousands of links to unlink after each build).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        // file_type does not follow links: a planted link is removed, never
+        // what it points to.
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// A relative path with only normal components: never absolute, never `..`.
@@ -345,6 +427,57 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn the_listing_of_a_commit_is_what_the_output_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        for (path, bytes) in [
+            ("a/same.html", "s"),
+            ("a/kept.html", "k"),
+            ("b/c/old.html", "o"),
+        ] {
+            first.put(path, bytes.as_bytes()).unwrap();
+        }
+        let before = first.commit().unwrap();
+        assert_eq!(
+            Some(&before),
+            crate::cache::last_build::list_output(&out).as_ref()
+        );
+        let stamp = |path: &str| {
+            before
+                .iter()
+                .find(|f| f.0 == path)
+                .map(|f| (f.1, f.2))
+                .unwrap()
+        };
+        let (size, mtime) = stamp("a/kept.html");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let second = Staging::begin(&out).unwrap();
+        second.put("a/same.html", b"s").unwrap();
+        assert!(second.keep("a/kept.html", size, mtime).unwrap());
+        second.put("b/new.html", b"new").unwrap();
+        second.put("b/new.html", b"newer").unwrap();
+        let after = second.commit().unwrap();
+        assert_eq!(
+            Some(&after),
+            crate::cache::last_build::list_output(&out).as_ref()
+        );
+        let names: Vec<&str> = after.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [OUTPUT_MARKER, "a/kept.html", "a/same.html", "b/new.html"]
+        );
+        assert_eq!(
+            stamp("a/same.html"),
+            after
+                .iter()
+                .find(|f| f.0 == "a/same.html")
+                .map(|f| (f.1, f.2))
+                .unwrap()
+        );
     }
 
     #[test]
