@@ -133,3 +133,93 @@ fn a_translations_file_pair_naming_no_article_is_reported() {
         diags[0]
     );
 }
+
+/// Every pair in the window, compared with two sets: what `suggest` finds
+/// through the terms' users must be exactly this, in this order.
+fn suggest_pairwise(archive: &Archive) -> Vec<(usize, usize, u64, usize)> {
+    let mut uses: Vec<HashSet<usize>> = vec![HashSet::new(); archive.entries.len()];
+    for (t, term) in archive.glossary.iter().enumerate() {
+        for &i in &term.articles {
+            uses[i].insert(t);
+        }
+    }
+    let mut english: Vec<_> = (0..archive.entries.len())
+        .filter(|&i| is_english(&archive.entries[i].body.lang))
+        .filter_map(|i| Some((archive.entries[i].article.date?, i)))
+        .collect();
+    english.sort();
+    let window = chrono::Duration::hours(WINDOW_HOURS);
+    let mut out = Vec::new();
+    for (z, ze) in archive.entries.iter().enumerate() {
+        let Some(zd) = ze.article.date else { continue };
+        if !is_chinese(&ze.body.lang) {
+            continue;
+        }
+        let glossed: HashSet<usize> = ze.terms.iter().copied().collect();
+        for &(ed, en) in &english {
+            if ed < zd - window || ed > zd + window {
+                continue;
+            }
+            let matched = glossed.intersection(&uses[en]).count();
+            let union = glossed.union(&uses[en]).count();
+            let score = matched as f64 / union.max(1) as f64;
+            if score >= SUGGEST_MIN_SCORE && matched >= 2 {
+                out.push((z, en, score.to_bits(), matched));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn suggestions_are_those_of_comparing_every_pair_in_the_window() {
+    const PEOPLE: &[(&str, &str)] = &[
+        ("斯托尔滕贝格", "Jens Stoltenberg"),
+        ("王毅", "Wang Yi"),
+        ("北约", "NATO"),
+        ("布林肯", "Antony Blinken"),
+        ("马克龙", "Emmanuel Macron"),
+        ("约翰逊", "Boris Johnson"),
+        ("泽连斯基", "Volodymyr Zelensky"),
+        ("朔尔茨", "Olaf Scholz"),
+    ];
+    let mut seed = 7u64;
+    let mut next = move |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) % n
+    };
+    let mut items = Vec::new();
+    for k in 0..40 {
+        let chosen: Vec<(&str, &str)> = PEOPLE.iter().copied().filter(|_| next(2) == 0).collect();
+        // Hours on a grid of 12, so that some pairs are exactly 48 h apart.
+        let at = T0 + 12 * H * next(16) as i64;
+        if k % 2 == 0 {
+            items.push(zh(&format!("zh{k}.md"), at, &chosen));
+        } else {
+            let text: Vec<&str> = chosen.iter().map(|(_, e)| *e).collect();
+            items.push(en(
+                &format!("en{k}.md"),
+                at,
+                &format!("{}.", text.join(", ")),
+            ));
+        }
+    }
+    let a = run(items, &[]);
+    let found: Vec<_> = suggest(&a)
+        .iter()
+        .map(|s| (s.zh, s.en, s.score.to_bits(), s.matched))
+        .collect();
+    assert!(
+        found.len() >= 10,
+        "too few suggestions to compare: {found:?}"
+    );
+    assert!(
+        found.iter().any(|&(z, e, ..)| {
+            let (zd, ed) = (a.entries[z].article.date, a.entries[e].article.date);
+            zd.zip(ed)
+                .is_some_and(|(zd, ed)| (zd - ed).num_hours().abs() == WINDOW_HOURS)
+        }),
+        "no pair at the window's edge"
+    );
+    assert_eq!(found, suggest_pairwise(&a));
+}
