@@ -7,7 +7,7 @@
 //! Organization`). A term lists every article that uses any of its forms,
 //! glossed or not; English forms match case-insensitively on word boundaries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -78,35 +78,48 @@ impl UnionFind {
 /// uses the `memo` knows. Fails only when an article's text cannot be read
 /// back from the build cache.
 pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow::Result<()> {
-    // Forms get ids: Chinese as written, English by normalized key.
-    let mut ids: HashMap<(bool, String), usize> = HashMap::new();
-    let mut spelled: Vec<BTreeMap<String, usize>> = Vec::new();
+    // Forms get ids: Chinese as written, English by normalized key (made
+    // once per English spelling, not once per gloss).
+    let mut zh_ids: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut en_spelled: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut en_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut english: Vec<bool> = Vec::new();
+    let mut spelled: Vec<FxHashMap<&str, usize>> = Vec::new();
     let mut pairs: Vec<(usize, usize, usize)> = Vec::new(); // (zh id, en id, entry)
     for (i, e) in archive.entries.iter().enumerate() {
         for g in &e.body.glosses {
-            let mut id = |english: bool, key: String, shown: &str| {
-                let next = ids.len();
-                let id = *ids.entry((english, key)).or_insert(next);
-                if id == spelled.len() {
-                    spelled.push(BTreeMap::new());
-                }
-                *spelled[id].entry(shown.to_owned()).or_insert(0) += 1;
-                id
+            let mut new_id = |is_english: bool| {
+                english.push(is_english);
+                spelled.push(FxHashMap::default());
+                english.len() - 1
             };
-            let z = id(false, g.zh.clone(), &g.zh);
-            let n = id(true, en_key(&g.en), &g.en);
+            let z = *zh_ids.entry(&g.zh).or_insert_with(|| new_id(false));
+            let n = match en_spelled.get(g.en.as_str()) {
+                Some(&n) => n,
+                None => {
+                    let n = *en_ids.entry(en_key(&g.en)).or_insert_with(|| new_id(true));
+                    en_spelled.insert(&g.en, n);
+                    n
+                }
+            };
+            *spelled[z].entry(&g.zh).or_insert(0) += 1;
+            *spelled[n].entry(&g.en).or_insert(0) += 1;
             pairs.push((z, n, i));
         }
     }
-    let mut uf = UnionFind((0..ids.len()).collect());
+    let mut uf = UnionFind((0..english.len()).collect());
     for &(z, n, _) in &pairs {
         uf.union(z, n);
     }
     let mut groups: BTreeMap<usize, (Vec<usize>, Vec<usize>, usize)> = BTreeMap::new();
-    for ((english, _), &id) in &ids {
+    for (id, &is_english) in english.iter().enumerate() {
         let root = uf.find(id);
         let g = groups.entry(root).or_default();
-        if *english { g.1.push(id) } else { g.0.push(id) }
+        if is_english {
+            g.1.push(id)
+        } else {
+            g.0.push(id)
+        }
     }
     for &(z, _, _) in &pairs {
         let root = uf.find(z);
@@ -117,7 +130,7 @@ pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow:
     let forms = |list: &[usize]| -> Vec<(String, usize)> {
         let mut v: Vec<(String, usize)> = list
             .iter()
-            .flat_map(|&id| spelled[id].iter().map(|(s, n)| (s.clone(), *n)))
+            .flat_map(|&id| spelled[id].iter().map(|(s, n)| (s.to_string(), *n)))
             .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v
@@ -167,20 +180,28 @@ pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow:
     }
     find_uses(archive, &mut terms, memo)?;
     // Each entry's own glossed terms, in the order it glosses them.
-    let term_of: HashMap<String, usize> = terms
+    let term_of: FxHashMap<&str, usize> = terms
         .iter()
         .enumerate()
-        .flat_map(|(t, term)| term.zh.iter().map(move |(s, _)| (s.clone(), t)))
+        .flat_map(|(t, term)| term.zh.iter().map(move |(s, _)| (s.as_str(), t)))
         .collect();
-    for e in &mut archive.entries {
-        let mut own: Vec<usize> = Vec::new();
-        for g in &e.body.glosses {
-            if let Some(&t) = term_of.get(&g.zh)
-                && !own.contains(&t)
-            {
-                own.push(t);
+    let own: Vec<Vec<usize>> = archive
+        .entries
+        .par_iter()
+        .map(|e| {
+            let mut own: Vec<usize> = Vec::new();
+            for g in &e.body.glosses {
+                if let Some(&t) = term_of.get(g.zh.as_str())
+                    && !own.contains(&t)
+                {
+                    own.push(t);
+                }
             }
-        }
+            own
+        })
+        .collect();
+    drop(term_of);
+    for (e, own) in archive.entries.iter_mut().zip(own) {
         e.terms = own;
     }
     archive.glossary = terms;

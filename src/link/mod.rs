@@ -16,6 +16,7 @@ pub mod url_key;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use crate::clean::CleanBody;
 use crate::clean::byline::Role;
@@ -111,8 +112,17 @@ pub fn link(
     items: Vec<(Article, CleanBody)>,
     opts: &LinkOptions,
 ) -> anyhow::Result<(Archive, Vec<Diagnostic>)> {
-    let (mut items, diagnostics) = drop_duplicates(items, &opts.matcher);
-    items.sort_by(|(a, _), (b, _)| {
+    let (items, diagnostics) = drop_duplicates(items, &opts.matcher);
+    let mut items: Vec<(String, Option<String>, (Article, CleanBody))> = items
+        .into_par_iter()
+        .map(|(key, item)| {
+            let (a, _) = &item;
+            let slug = paths::slug_for(a.slug.as_deref(), a.source_url.as_ref(), &a.rel_path);
+            let wanted = format!("{}/{slug}", paths::folder(a.date, opts.tz));
+            (wanted, key, item)
+        })
+        .collect();
+    items.sort_by(|(_, _, (a, _)), (_, _, (b, _))| {
         b.date
             .is_some()
             .cmp(&a.date.is_some())
@@ -120,42 +130,41 @@ pub fn link(
             .then_with(|| a.rel_path.cmp(&b.rel_path))
     });
     let wanted: Vec<(String, &std::path::Path)> = items
-        .iter()
-        .map(|(a, _)| {
-            let slug = paths::slug_for(a.slug.as_deref(), a.source_url.as_ref(), &a.rel_path);
-            (
-                format!("{}/{slug}", paths::folder(a.date, opts.tz)),
-                a.rel_path.as_path(),
-            )
-        })
+        .iter_mut()
+        .map(|(w, _, (a, _))| (std::mem::take(w), a.rel_path.as_path()))
         .collect();
     let out_paths = paths::unique_paths(&wanted);
-    let dated = items.iter().filter(|(a, _)| a.date.is_some()).count();
+    drop(wanted);
+    let dated = items
+        .iter()
+        .filter(|(_, _, (a, _))| a.date.is_some())
+        .count();
+    let mut by_url = HashMap::new();
     let entries: Vec<Entry> = items
         .into_iter()
         .zip(out_paths)
         .enumerate()
-        .map(|(i, ((article, body), path))| Entry {
-            article,
-            body,
-            path,
-            newer: (i > 0 && i < dated).then(|| i - 1),
-            older: (i + 1 < dated).then_some(i + 1),
-            topics: Vec::new(),
-            source: None,
-            credits: Vec::new(),
-            backlinks: Vec::new(),
-            topic_newer: None,
-            topic_older: None,
-            more: Vec::new(),
-            terms: Vec::new(),
-            translation: None,
+        .map(|(i, ((_, key, (article, body)), path))| {
+            if let Some(key) = key {
+                by_url.insert(key, i);
+            }
+            Entry {
+                article,
+                body,
+                path,
+                newer: (i > 0 && i < dated).then(|| i - 1),
+                older: (i + 1 < dated).then_some(i + 1),
+                topics: Vec::new(),
+                source: None,
+                credits: Vec::new(),
+                backlinks: Vec::new(),
+                topic_newer: None,
+                topic_older: None,
+                more: Vec::new(),
+                terms: Vec::new(),
+                translation: None,
+            }
         })
-        .collect();
-    let by_url = entries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Some((opts.matcher.key(e.article.source_url.as_ref()?), i)))
         .collect();
     let mut archive = Archive {
         entries,
@@ -171,14 +180,18 @@ pub fn link(
     Ok((archive, diagnostics))
 }
 
+/// An article with its source URL's matching key.
+type Keyed = (Option<String>, (Article, CleanBody));
+
 /// Keeps one article per source URL: the dated one, else the longer text,
-/// else the one whose content path sorts first.
+/// else the one whose content path sorts first. The kept ones come with
+/// their URL's matching key.
 fn drop_duplicates(
     items: Vec<(Article, CleanBody)>,
     matcher: &UrlMatcher,
-) -> (Vec<(Article, CleanBody)>, Vec<Diagnostic>) {
+) -> (Vec<Keyed>, Vec<Diagnostic>) {
     let keys: Vec<Option<String>> = items
-        .iter()
+        .par_iter()
         .map(|(a, _)| a.source_url.as_ref().map(|u| matcher.key(u)))
         .collect();
     let rank = |i: usize| {
@@ -203,16 +216,22 @@ fn drop_duplicates(
         .iter()
         .map(|k| k.as_ref().map(|k| best[k.as_str()]))
         .collect();
-    let shown: Vec<std::path::PathBuf> =
-        items.iter().map(|(a, _)| a.display_path.clone()).collect();
+    drop(best);
+    // The path of each article kept instead of another, for the message.
+    let shown: HashMap<usize, std::path::PathBuf> = keeper
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| k.filter(|&k| k != i))
+        .map(|k| (k, items[k].0.display_path.clone()))
+        .collect();
     let mut diagnostics = Vec::new();
     let mut kept = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
+    for ((i, item), key) in items.into_iter().enumerate().zip(keys) {
         match keeper[i] {
             Some(k) if k != i => {
-                diagnostics.push(Diagnostic::duplicate(&item.0.display_path, &shown[k]))
+                diagnostics.push(Diagnostic::duplicate(&item.0.display_path, &shown[&k]))
             }
-            _ => kept.push(item),
+            _ => kept.push((key, item)),
         }
     }
     (kept, diagnostics)
