@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::Datelike;
+use rayon::prelude::*;
 
 use super::paths::{make_slug, unique_paths};
 use super::topics::TopicLabel;
@@ -63,35 +64,46 @@ pub fn build_groups(archive: &mut Archive, opts: &LinkOptions) {
 
 fn build_topics(archive: &mut Archive, opts: &LinkOptions) {
     let mut by_label: BTreeMap<(String, String), (TopicLabel, Vec<usize>)> = BTreeMap::new();
-    let mut per_entry: Vec<Vec<(String, String)>> = Vec::with_capacity(archive.entries.len());
-    for (i, e) in archive.entries.iter().enumerate() {
-        let mut labels: Vec<TopicLabel> = Vec::new();
-        if let Some(t) = e
-            .article
-            .source_url
-            .as_ref()
-            .and_then(|u| opts.topics.topic_of(u))
-        {
-            labels.push(t);
-        }
-        for name in e.article.topics.iter().chain(&e.article.tags) {
-            let name = name.trim();
-            if !name.is_empty() {
-                labels.push(opts.topics.named(name));
+    // Each entry's labels (from its URL's section, then its front matter),
+    // without repeats; found in parallel, gathered in archive order.
+    let labels: Vec<Vec<TopicLabel>> = archive
+        .entries
+        .par_iter()
+        .map(|e| {
+            let mut labels: Vec<TopicLabel> = Vec::new();
+            if let Some(t) = e
+                .article
+                .source_url
+                .as_ref()
+                .and_then(|u| opts.topics.topic_of(u))
+            {
+                labels.push(t);
             }
-        }
-        let mut seen = Vec::new();
+            for name in e.article.topics.iter().chain(&e.article.tags) {
+                let name = name.trim();
+                if !name.is_empty() {
+                    labels.push(opts.topics.named(name));
+                }
+            }
+            let mut unique: Vec<TopicLabel> = Vec::with_capacity(labels.len());
+            for l in labels {
+                if !unique.iter().any(|u| u.zh == l.zh && u.en == l.en) {
+                    unique.push(l);
+                }
+            }
+            unique
+        })
+        .collect();
+    let mut per_entry: Vec<Vec<(String, String)>> = Vec::with_capacity(archive.entries.len());
+    for (i, labels) in labels.into_iter().enumerate() {
+        let mut seen = Vec::with_capacity(labels.len());
         for l in labels {
             let key = (l.zh.clone(), l.en.clone());
-            if seen.contains(&key) {
-                continue;
-            }
             seen.push(key.clone());
-            let slot = by_label
-                .entry(key)
-                .or_insert_with(|| (l.clone(), Vec::new()));
+            let mapped = l.mapped;
+            let slot = by_label.entry(key).or_insert_with(|| (l, Vec::new()));
             slot.1.push(i);
-            slot.0.mapped &= l.mapped;
+            slot.0.mapped &= mapped;
         }
         per_entry.push(seen);
     }

@@ -87,7 +87,7 @@ fn build_more(archive: &mut Archive, targets: &[BTreeSet<usize>]) {
     let reading: &Archive = archive;
     let more = |(i, e): (usize, &super::Entry)| -> Vec<usize> {
         let archive = reading;
-        let mut candidates: BTreeSet<usize> = BTreeSet::new();
+        let mut candidates: Vec<usize> = Vec::new();
         for &t in &e.topics {
             let list = &archive.topics[t].entries;
             let p = position[t][&i];
@@ -97,9 +97,11 @@ fn build_more(archive: &mut Archive, targets: &[BTreeSet<usize>]) {
         }
         candidates.extend(&targets[i]);
         candidates.extend(&e.backlinks);
-        candidates.remove(&i);
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut scored: Vec<(i64, usize)> = candidates
             .into_iter()
+            .filter(|&c| c != i)
             .map(|c| (score(archive, targets, i, c), c))
             .filter(|(s, _)| *s > 0)
             .collect();
