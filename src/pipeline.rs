@@ -166,6 +166,9 @@ pub fn prepare_loaded(
         })
         .collect();
     articles_cache.finish();
+    if let Some(trims) = clean::glosses::trims_to_keep() {
+        cache.save(TRIMS, &trims);
+    }
     let hits = hits.into_inner();
     let mut items = Vec::with_capacity(outcomes.len());
     for o in outcomes {
@@ -210,6 +213,15 @@ pub fn prepare_loaded(
 
 /// The build cache's file of the article files' stamps.
 const STAMPS: &str = "files.bin";
+
+/// The build cache's file of the glossary terms jieba trimmed.
+const TRIMS: &str = "gloss-trims.bin";
+
+/// Adds the glossary term trims kept in `cache` to those known; whether any
+/// are known.
+pub fn remember_trims(cache: &Cache) -> bool {
+    clean::glosses::remember_trims(cache.load(TRIMS).unwrap_or_default())
+}
 
 /// The build cache's file of the glossary uses found by the last build.
 const GLOSSARY_USES: &str = "glossary-uses.bin";

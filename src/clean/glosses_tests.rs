@@ -129,3 +129,21 @@ fn english_inside_chinese_text_is_marked_as_english() {
         "秘书长斯托尔滕贝格（<span lang=\"en\">Jens Stoltenberg</span>）说"
     );
 }
+
+#[test]
+fn jieba_trims_are_remembered_and_remembered_ones_are_used() {
+    // A cut the cache remembered is used as it is, without jieba.
+    let term = "记忆测试用的术语甲";
+    assert!(remember_trims([(term.to_owned(), 6)].into_iter().collect()));
+    assert_eq!(after_last_function_word(term), "测试用的术语甲");
+    // A cut jieba made is kept for the next build.
+    let fresh = "他们聘请水星公关公司";
+    let rest = after_last_function_word(fresh);
+    assert_eq!(rest, "水星公关公司");
+    let cut = TRIMS.read().unwrap().cuts.get(fresh).copied();
+    assert_eq!(cut, Some((fresh.len() - rest.len()) as u32));
+    // A remembered cut inside a character is not trusted.
+    let odd = "记忆测试用的术语乙";
+    remember_trims([(odd.to_owned(), 1)].into_iter().collect());
+    assert_eq!(after_last_function_word(odd), jieba_trim(odd));
+}
