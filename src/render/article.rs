@@ -4,10 +4,9 @@
 
 use serde::Serialize;
 
-use super::context::{ArticleLink, DateCtx, GroupLink};
+use super::context::{ArticleLink, GroupLink};
 use crate::clean::CleanBody;
 use crate::clean::serialize::{Body, external_link, push_attr};
-use crate::config::SiteConfig;
 use crate::link::Archive;
 use crate::link::translations::PairSource;
 
@@ -117,10 +116,8 @@ pub fn article_ctx<'a>(
     archive: &'a Archive,
     links: &'a [ArticleLink<'a>],
     i: usize,
-    config: &SiteConfig,
     full: &'a CleanBody,
 ) -> ArticleCtx<'a> {
-    let tz = config.tz;
     let e = &archive.entries[i];
     let root = super::context::root_of(&e.path);
     let link = |j: usize| &links[j];
@@ -130,13 +127,11 @@ pub fn article_ctx<'a>(
         .iter()
         .map(|&t| GroupLink::of(&archive.topics[t]))
         .collect();
-    let month = e.article.date.map(|d| {
-        let dc = DateCtx::new(d, tz, config.default_language);
-        Crumb {
-            zh: format!("{}年{}月", dc.year, dc.month),
-            en: format!("{:04}-{:02}", dc.year, dc.month),
-            path: format!("{:04}/{:02}/index.html", dc.year, dc.month),
-        }
+    // The link's date is the article's, in the same time zone and language.
+    let month = links[i].date.as_ref().map(|dc| Crumb {
+        zh: format!("{}年{}月", dc.year, dc.month),
+        en: format!("{:04}-{:02}", dc.year, dc.month),
+        path: format!("{:04}/{:02}/index.html", dc.year, dc.month),
     });
     let breadcrumbs = match topics.first() {
         Some(t) => vec![Crumb {

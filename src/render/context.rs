@@ -133,7 +133,7 @@ const MONTHS: [&str; 12] = [
 
 impl DateCtx {
     pub fn new(date: DateTime<Utc>, tz: Tz, ui: UiLanguage) -> Self {
-        use chrono::{Datelike, Timelike};
+        use chrono::{Datelike, Offset, Timelike};
         let local = date.with_timezone(&tz);
         let (y, m, d) = (local.year(), local.month(), local.day());
         let hm = format!("{:02}:{:02}", local.hour(), local.minute());
@@ -145,11 +145,29 @@ impl DateCtx {
             UiLanguage::Zh => format!("{short} {hm}"),
             UiLanguage::En => format!("{short}, {hm}"),
         };
+        // chrono's `format` parses its pattern at every call: by hand for
+        // four-digit years and whole-minute offsets (what `%Y-%m-%d` and
+        // `%:z` give; chrono rounds an offset with seconds, as local mean
+        // times before 1900 have).
+        let secs = local.offset().fix().local_minus_utc();
+        let (day, offset) = if (0..=9999).contains(&y) && secs % 60 == 0 {
+            let sign = if secs < 0 { '-' } else { '+' };
+            let secs = secs.unsigned_abs();
+            (
+                format!("{y:04}-{m:02}-{d:02}"),
+                format!("{sign}{:02}:{:02}", secs / 3600, secs / 60 % 60),
+            )
+        } else {
+            (
+                local.format("%Y-%m-%d").to_string(),
+                local.format("%:z").to_string(),
+            )
+        };
         DateCtx {
             iso: local.to_rfc3339(),
-            display: local.format("%Y-%m-%d %H:%M").to_string(),
-            day: local.format("%Y-%m-%d").to_string(),
-            offset: local.format("%:z").to_string(),
+            display: format!("{day} {hm}"),
+            day,
+            offset,
             long,
             short,
             year: y,
@@ -255,13 +273,21 @@ pub fn description_of(e: &Entry, max: usize) -> String {
 }
 
 /// The first `max` characters of the text, cut at a character, with `…`.
+/// Runs of white space count as one space; only the first `max + 1`
+/// characters are looked at.
 pub fn summarize(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
+    let mut s = String::new();
+    let mut count = 0;
+    for (k, word) in text.split_whitespace().enumerate() {
+        for c in (k > 0).then_some(' ').into_iter().chain(word.chars()) {
+            if count == max {
+                s.push('…');
+                return s;
+            }
+            s.push(c);
+            count += 1;
+        }
     }
-    let mut s: String = flat.chars().take(max).collect();
-    s.push('…');
     s
 }
 
@@ -353,6 +379,41 @@ mod tests {
         let e = DateCtx::new(d, chrono_tz::Asia::Shanghai, UiLanguage::En);
         assert_eq!(e.long, "29 Sep 2021, 03:36");
         assert_eq!(e.short, "29 Sep 2021");
+    }
+
+    #[test]
+    fn dates_read_as_chrono_formats_them_in_any_zone() {
+        let zones = [
+            chrono_tz::America::St_Johns,
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::UTC,
+            chrono_tz::Asia::Shanghai,
+        ];
+        for ms in [
+            0i64,
+            1_632_857_761_000,
+            -2_208_988_800_000,
+            4_102_444_800_000,
+        ] {
+            let d = DateTime::from_timestamp_millis(ms).unwrap();
+            for tz in zones {
+                let local = d.with_timezone(&tz);
+                let c = DateCtx::new(d, tz, UiLanguage::En);
+                assert_eq!(c.day, local.format("%Y-%m-%d").to_string());
+                assert_eq!(c.display, local.format("%Y-%m-%d %H:%M").to_string());
+                assert_eq!(c.offset, local.format("%:z").to_string(), "{tz} {ms}");
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_flatten_white_space_and_cut_at_a_character() {
+        assert_eq!(summarize("  a \n\t b  ", 10), "a b");
+        assert_eq!(summarize("abc de", 6), "abc de");
+        assert_eq!(summarize("abc de", 5), "abc d…");
+        assert_eq!(summarize("abc de", 4), "abc …");
+        assert_eq!(summarize("abc", 0), "…");
+        assert_eq!(summarize("", 0), "");
     }
 
     #[test]

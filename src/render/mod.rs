@@ -200,10 +200,7 @@ impl<'a> Renderer<'a> {
                 let e = &archive.entries[i];
                 let page = PageCtx::new(&e.path, &self.config.base_url);
                 let fill = |v: &mut memo::Vars, body: &CleanBody| {
-                    v.add(
-                        "article",
-                        &article_ctx(archive, links, i, self.config, body),
-                    );
+                    v.add("article", &article_ctx(archive, links, i, body));
                     v.add("meta", &meta::meta_ctx(archive, i, self.config, &body.body));
                 };
                 let Some(stored) = e.body.stored.as_ref().filter(|_| self.memo.is_some()) else {
