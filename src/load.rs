@@ -80,12 +80,6 @@ pub struct Stamp {
     hash: u128,
 }
 
-/// An article file found by the walk: known from the last build, or to read.
-enum Pending {
-    Known(Source, Stamp),
-    Read(PathBuf, PathBuf, PathBuf, Option<Stamp>),
-}
-
 /// Files changed this recently are read again next time: on file systems
 /// with coarse times, a later change within the same tick would keep the
 /// same times.
@@ -229,7 +223,8 @@ fn load_stamped(
     racy_since: u64,
 ) -> Loaded {
     let mut loaded = Loaded::default();
-    let mut pending = Vec::new();
+    // Article files found by the walk: path, path under content/, path shown.
+    let mut pending: Vec<(PathBuf, PathBuf, PathBuf)> = Vec::new();
     let walker = WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -271,10 +266,19 @@ fn load_stamped(
             loaded.assets.push(rel);
             continue;
         }
-        let meta = entry.metadata();
-        match &meta {
-            Ok(m) if m.len() > max_file_bytes => {
-                loaded.diagnostics.push(Diagnostic::skipped(
+        pending.push((path.to_path_buf(), rel, shown));
+    }
+
+    // Each file's stamp is taken, and the file read unless the last build
+    // knew it, in parallel.
+    let results: Vec<Result<(Source, Option<Stamp>), Diagnostic>> = pending
+        .into_par_iter()
+        .map(|(path, rel, shown)| {
+            let meta = std::fs::symlink_metadata(&path);
+            if let Ok(m) = &meta
+                && m.len() > max_file_bytes
+            {
+                return Err(Diagnostic::skipped(
                     &shown,
                     None,
                     format!(
@@ -283,44 +287,34 @@ fn load_stamped(
                         max_file_bytes
                     ),
                 ));
-                continue;
             }
-            _ => {}
-        }
-        // A file the last build read, unchanged since: known by its hash.
-        let stamp = meta.ok().map(|m| Stamp::of(&m, 0));
-        let known = rel.to_str().and_then(|r| known.0.get(r));
-        match (stamp, known) {
-            (Some(stamp), Some(&known)) if stamp.same_file(&known) => {
+            // A file the last build read, unchanged since: known by its hash.
+            let stamp = meta.ok().map(|m| Stamp::of(&m, 0));
+            let known = rel.to_str().and_then(|r| known.0.get(r));
+            if let (Some(stamp), Some(&known)) = (stamp, known)
+                && stamp.same_file(&known)
+            {
                 let source = Source {
                     display_path: shown,
                     rel_path: rel,
                     bytes: Vec::new(),
                     hash: known.hash,
-                    unread: Some(path.to_path_buf()),
+                    unread: Some(path),
                 };
-                pending.push(Pending::Known(source, known));
+                return Ok((source, Some(known)));
             }
-            _ => pending.push(Pending::Read(path.to_path_buf(), rel, shown, stamp)),
-        }
-    }
-
-    let results: Vec<Result<(Source, Option<Stamp>), Diagnostic>> = pending
-        .into_par_iter()
-        .map(|p| match p {
-            Pending::Known(source, stamp) => Ok((source, Some(stamp))),
-            Pending::Read(path, rel_path, display_path, stamp) => match std::fs::read(&path) {
+            match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let source = Source::new(display_path, rel_path, bytes);
+                    let source = Source::new(shown, rel, bytes);
                     let hash = source.hash;
                     Ok((source, stamp.map(|s| Stamp { hash, ..s })))
                 }
                 Err(e) => Err(Diagnostic::skipped(
-                    &display_path,
+                    &shown,
                     None,
                     format!("cannot be read: {e}"),
                 )),
-            },
+            }
         })
         .collect();
     let mut stamps = HashMap::new();
