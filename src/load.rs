@@ -8,7 +8,7 @@
 //! build cache knows the article by that hash), and its bytes are read only
 //! if the cache turns out not to hold it ([`Source::read`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -69,7 +69,7 @@ impl Source {
 /// time) and the inode make a file rewritten in place or replaced look
 /// different even with the same size and modification time.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Stamps(HashMap<String, Stamp>);
+pub struct Stamps(FxHashMap<String, Stamp>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Stamp {
@@ -266,7 +266,7 @@ fn load_stamped(
             loaded.assets.push(rel);
             continue;
         }
-        pending.push((path.to_path_buf(), rel, shown));
+        pending.push((entry.into_path(), rel, shown));
     }
 
     // Each file's stamp is taken, and the file read unless the last build
@@ -317,7 +317,7 @@ fn load_stamped(
             }
         })
         .collect();
-    let mut stamps = HashMap::new();
+    let mut stamps = FxHashMap::with_capacity_and_hasher(results.len(), Default::default());
     for r in results {
         match r {
             Ok((s, stamp)) => {

@@ -113,7 +113,7 @@ pub fn link(
     opts: &LinkOptions,
 ) -> anyhow::Result<(Archive, Vec<Diagnostic>)> {
     let (items, diagnostics) = drop_duplicates(items, &opts.matcher);
-    let mut items: Vec<(String, Option<String>, (Article, CleanBody))> = items
+    let items: Vec<(String, Option<String>, (Article, CleanBody))> = items
         .into_par_iter()
         .map(|(key, item)| {
             let (a, _) = &item;
@@ -122,13 +122,19 @@ pub fn link(
             (wanted, key, item)
         })
         .collect();
-    items.sort_by(|(_, _, (a, _)), (_, _, (b, _))| {
+    // Newest first, undated last: indices are sorted, not the (large) items.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (a, b) = (&items[x].2.0, &items[y].2.0);
         b.date
             .is_some()
             .cmp(&a.date.is_some())
             .then(b.date.cmp(&a.date))
             .then_with(|| a.rel_path.cmp(&b.rel_path))
     });
+    let mut slots: Vec<Option<_>> = items.into_iter().map(Some).collect();
+    let mut items: Vec<_> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    drop(slots);
     let wanted: Vec<(String, &std::path::Path)> = items
         .iter_mut()
         .map(|(w, _, (a, _))| (std::mem::take(w), a.rel_path.as_path()))

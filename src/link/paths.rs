@@ -8,11 +8,11 @@
 //! a suffix derived from their own content path, which does not change when
 //! other articles come and go.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
+use rustc_hash::{FxHashMap, FxHashSet};
 use url::Url;
 
 /// Longest slug kept (bytes); longer ones are cut at a word boundary.
@@ -80,23 +80,23 @@ pub fn make_slug(text: &str) -> String {
 /// Assigns unique paths. `wanted[i]` is (folder/slug, content path) of
 /// article `i`; returns `folder/slug[-suffix].html` for each, in order.
 pub fn unique_paths(wanted: &[(String, &Path)]) -> Vec<String> {
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut groups: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, (base, _)) in wanted.iter().enumerate() {
         groups.entry(base.as_str()).or_default().push(i);
     }
-    let mut out = vec![String::new(); wanted.len()];
-    let mut taken: std::collections::HashSet<String> =
-        wanted.iter().map(|(b, _)| format!("{b}.html")).collect();
-    let mut bases: Vec<&&str> = groups.keys().collect();
-    bases.sort();
-    for base in bases {
-        let mut members = groups[*base].clone();
+    let mut out: Vec<String> = wanted.iter().map(|(b, _)| format!("{b}.html")).collect();
+    // Only bases wanted more than once need suffixes: in base order, the
+    // first by content path keeps the base.
+    let mut shared: Vec<(&str, Vec<usize>)> =
+        groups.into_iter().filter(|(_, m)| m.len() > 1).collect();
+    if shared.is_empty() {
+        return out;
+    }
+    shared.sort_unstable_by_key(|&(base, _)| base);
+    let mut taken: FxHashSet<String> = out.iter().cloned().collect();
+    for (base, mut members) in shared {
         members.sort_by(|&a, &b| wanted[a].1.cmp(wanted[b].1));
-        for (n, &i) in members.iter().enumerate() {
-            if n == 0 {
-                out[i] = format!("{base}.html");
-                continue;
-            }
+        for &i in &members[1..] {
             let mut suffix = short_hash(&wanted[i].1.to_string_lossy());
             let mut path = format!("{base}-{suffix}.html");
             while taken.contains(&path) {
@@ -210,5 +210,22 @@ mod tests {
         let mut more = wanted.clone();
         more.push(("2021/09/d".to_owned(), Path::new("d.md")));
         assert_eq!(&unique_paths(&more)[..3], &paths[..]);
+    }
+
+    #[test]
+    fn a_suffix_already_taken_is_hashed_again() {
+        let taken = format!("x-{}", short_hash("b.md"));
+        let wanted = vec![
+            ("x".to_owned(), Path::new("b.md")),
+            (taken.clone(), Path::new("c.md")),
+            ("x".to_owned(), Path::new("a.md")),
+        ];
+        let paths = unique_paths(&wanted);
+        assert_eq!(paths[2], "x.html");
+        assert_eq!(paths[1], format!("{taken}.html"));
+        assert_eq!(
+            paths[0],
+            format!("x-{}.html", short_hash(&short_hash("b.md")))
+        );
     }
 }
