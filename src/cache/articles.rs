@@ -48,6 +48,8 @@ pub struct Location {
     pub len: u64,
     /// Where the text part starts in the entry (0 when not known yet).
     pub text_at: u64,
+    /// Where the meta part's checksum ends (0 when not known).
+    pub meta_end: u64,
 }
 
 /// The part of an entry read only when the page is rendered.
@@ -57,11 +59,12 @@ struct BodyPart {
     alt_script: Option<AltScript>,
 }
 
-/// `index.bin`: pack file names, and every entry as (key, pack, offset, length).
+/// `index.bin`: pack file names, and every entry as (key, pack, offset,
+/// length, end of its meta part), so that a build reads just the meta part.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Index {
     packs: Vec<String>,
-    entries: Vec<(u128, u32, u64, u64)>,
+    entries: Vec<(u128, u32, u64, u64, u32)>,
 }
 
 const INDEX: &str = "index.bin";
@@ -120,10 +123,10 @@ impl<'a> ArticleCache<'a> {
             .collect();
         let mut known = HashMap::new();
         if cache.read {
-            for &(key, pack, offset, len) in &index.entries {
+            for &(key, pack, offset, len, meta_end) in &index.entries {
                 if let Some(pack) = old_packs.get(pack as usize) {
                     let pack = pack.clone();
-                    let text_at = 0;
+                    let (text_at, meta_end) = (0, u64::from(meta_end));
                     known.insert(
                         key,
                         Location {
@@ -131,6 +134,7 @@ impl<'a> ArticleCache<'a> {
                             offset,
                             len,
                             text_at,
+                            meta_end,
                         },
                     );
                 }
@@ -187,10 +191,10 @@ impl<'a> ArticleCache<'a> {
         let sparse = self.sparse.contains(&loc.pack);
         // Only the head and meta part are read, unless the entry is to be
         // copied out of a sparse pack.
-        let want = if sparse {
-            loc.len
-        } else {
-            loc.len.min(META_PEEK)
+        let want = match (sparse, loc.meta_end) {
+            (true, _) => loc.len,
+            (false, 0) => loc.len.min(META_PEEK),
+            (false, end) => end.min(loc.len),
         };
         let mut bytes = self.read_known(loc, want).ok()?;
         let (meta_end, text_at) = meta_bounds(&bytes).ok()?;
@@ -282,6 +286,7 @@ impl<'a> ArticleCache<'a> {
             offset: w.offset,
             len: bytes.len() as u64,
             text_at,
+            meta_end: meta_bounds(bytes).map_or(0, |(end, _)| end),
         };
         w.offset += bytes.len() as u64;
         Some(loc)
@@ -323,7 +328,8 @@ impl<'a> ArticleCache<'a> {
                 index.packs.push(name.to_string_lossy().into_owned());
                 next
             });
-            index.entries.push((key, n, loc.offset, loc.len));
+            let meta_end = u32::try_from(loc.meta_end).unwrap_or(0);
+            index.entries.push((key, n, loc.offset, loc.len, meta_end));
         }
         let Ok(bytes) = postcard::to_stdvec(&index) else {
             return;
@@ -409,8 +415,9 @@ fn encode(outcome: &Outcome) -> Option<(Vec<u8>, u64)> {
     Some((bytes, text_at as u64))
 }
 
-/// Bytes read of an entry when only its meta part is wanted: enough for
-/// most (a longer one takes a second read).
+/// Bytes read of an entry when only its meta part is wanted and the index
+/// does not say where it ends: enough for most (a longer one takes a second
+/// read).
 const META_PEEK: u64 = 4096;
 
 fn number(b: &[u8]) -> Result<u64, ()> {
