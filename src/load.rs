@@ -8,11 +8,11 @@
 //! build cache knows the article by that hash), and its bytes are read only
 //! if the cache turns out not to hold it ([`Source::read`]).
 
-use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_128;

@@ -166,8 +166,11 @@ pub fn prepare_loaded(
         })
         .collect();
     articles_cache.finish();
-    if let Some(trims) = clean::glosses::trims_to_keep() {
-        cache.save(TRIMS, &trims);
+    match clean::glosses::trims_to_keep() {
+        Some(trims) => cache.save(TRIMS, &trims),
+        // Even none: the next build then knows that no term needs jieba.
+        None if cache.load::<Trims>(TRIMS).is_none() => cache.save(TRIMS, &Trims::default()),
+        None => {}
     }
     let hits = hits.into_inner();
     let mut items = Vec::with_capacity(outcomes.len());
@@ -217,10 +220,16 @@ const STAMPS: &str = "files.bin";
 /// The build cache's file of the glossary terms jieba trimmed.
 const TRIMS: &str = "gloss-trims.bin";
 
-/// Adds the glossary term trims kept in `cache` to those known; whether any
-/// are known.
+/// Where jieba cut glossary terms, by term.
+type Trims = rustc_hash::FxHashMap<String, u32>;
+
+/// Adds the glossary term cuts kept in `cache` to those known; whether a
+/// build kept them.
 pub fn remember_trims(cache: &Cache) -> bool {
-    clean::glosses::remember_trims(cache.load(TRIMS).unwrap_or_default())
+    let kept: Option<Trims> = cache.load(TRIMS);
+    let known = kept.is_some();
+    clean::glosses::remember_trims(kept.unwrap_or_default());
+    known
 }
 
 /// The build cache's file of the glossary uses found by the last build.

@@ -209,7 +209,7 @@ impl<'a> ArticleCache<'a> {
         {
             loc = copied;
         }
-        loc.text_at = text_at;
+        (loc.text_at, loc.meta_end) = (text_at, meta_end);
         if let Some((_, body)) = &mut outcome.item {
             body.stored = Some(loc.clone());
         }

@@ -216,8 +216,8 @@ static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
 
 /// Loads zhconv's tables now (on another thread, while the content is
 /// read), so that the first article to need them does not hold up the
-/// others; and the segmenter's dictionary too when `jieba` (no trims were
-/// remembered: most terms will need it).
+/// others; and the segmenter's dictionary too when `jieba` (no build kept
+/// its cuts: every term that needs it will).
 pub fn warm_up(jieba: bool) {
     zhconv::zhconv("汉", zhconv::Variant::ZhHant);
     zhconv::zhconv("漢", zhconv::Variant::ZhHans);
@@ -238,15 +238,13 @@ struct Trims {
 
 static TRIMS: LazyLock<RwLock<Trims>> = LazyLock::new(Default::default);
 
-/// Adds cuts a build remembered; whether there were any.
-pub fn remember_trims(cuts: FxHashMap<String, u32>) -> bool {
-    let Ok(mut trims) = TRIMS.write() else {
-        return false;
-    };
-    for (term, cut) in cuts {
-        trims.cuts.entry(term).or_insert(cut);
+/// Adds cuts a build remembered.
+pub fn remember_trims(cuts: FxHashMap<String, u32>) {
+    if let Ok(mut trims) = TRIMS.write() {
+        for (term, cut) in cuts {
+            trims.cuts.entry(term).or_insert(cut);
+        }
     }
-    !trims.cuts.is_empty()
 }
 
 /// Every cut known, if some were made since the last call.
