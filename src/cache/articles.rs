@@ -89,6 +89,9 @@ enum Writer {
     Failed,
 }
 
+/// A pack of the last build, open for reading, and its size.
+type OpenPack = (Mutex<File>, u64);
+
 /// The article entries of a cache, for one set of clean settings.
 pub struct ArticleCache<'a> {
     cache: &'a Cache,
@@ -104,7 +107,7 @@ pub struct ArticleCache<'a> {
     /// Where every entry this build uses is, for the next index.
     used: Mutex<Vec<(u128, Location)>>,
     /// The last build's packs this build read from.
-    open: Mutex<HashMap<Arc<Path>, Arc<Mutex<File>>>>,
+    open: Mutex<HashMap<Arc<Path>, Arc<OpenPack>>>,
 }
 
 impl<'a> ArticleCache<'a> {
@@ -220,25 +223,25 @@ impl<'a> ArticleCache<'a> {
     /// The first `len` bytes of an entry of the last build, through the
     /// pack's file handle, opened once per build.
     fn read_known(&self, loc: &Location, len: u64) -> std::io::Result<Vec<u8>> {
-        let file = {
+        let pack = {
             let mut open = self
                 .open
                 .lock()
                 .map_err(|_| std::io::Error::other("poisoned"))?;
             match open.get(&loc.pack) {
-                Some(f) => f.clone(),
+                Some(p) => p.clone(),
                 None => {
-                    let f = Arc::new(Mutex::new(File::open(&loc.pack)?));
-                    open.insert(loc.pack.clone(), f.clone());
-                    f
+                    let file = File::open(&loc.pack)?;
+                    let size = file.metadata()?.len();
+                    let p = Arc::new((Mutex::new(file), size));
+                    open.insert(loc.pack.clone(), p.clone());
+                    p
                 }
             }
         };
+        let (file, size) = &*pack;
         let mut file = file.lock().map_err(|_| std::io::Error::other("poisoned"))?;
-        file.seek(SeekFrom::Start(loc.offset))?;
-        let mut bytes = vec![0; len as usize];
-        file.read_exact(&mut bytes)?;
-        Ok(bytes)
+        read_range(&mut file, *size, loc.offset, len)
     }
 
     /// Stores an outcome (best effort). When the cache holds it, the body's
@@ -483,7 +486,22 @@ fn read_entry(loc: &Location) -> std::io::Result<Vec<u8>> {
 /// `len` bytes of the entry at `loc`, from `from` on.
 fn read_at(loc: &Location, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
     let mut file = File::open(&loc.pack)?;
-    file.seek(SeekFrom::Start(loc.offset + from))?;
+    let size = file.metadata()?.len();
+    let at = loc
+        .offset
+        .checked_add(from)
+        .ok_or(std::io::ErrorKind::InvalidInput)?;
+    read_range(&mut file, size, at, len)
+}
+
+/// `len` bytes of `file` (`size` bytes long) from `at` on: an error, not an
+/// allocation, when they would run past its end (as a damaged index may
+/// say).
+fn read_range(file: &mut File, size: u64, at: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    if at.checked_add(len).is_none_or(|end| end > size) {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    file.seek(SeekFrom::Start(at))?;
     let mut bytes = vec![0; len as usize];
     file.read_exact(&mut bytes)?;
     Ok(bytes)
@@ -608,6 +626,34 @@ mod tests {
             diagnostics: o.diagnostics.clone(),
             item: o.item.clone(),
         }
+    }
+
+    #[test]
+    fn an_index_claiming_more_than_its_pack_holds_is_a_miss_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), false);
+        session(&cache, &[7], |a, k| a.put(k, &mut with_body("正文")));
+        let pack = packs(dir.path()).pop().unwrap();
+        let name = pack.file_name().unwrap().to_string_lossy().into_owned();
+        // Entries far past the end of the pack, as a damaged index may hold:
+        // reading them must not try to allocate what they claim.
+        let index = Index {
+            packs: vec![name],
+            entries: vec![(7, 0, 0, u64::MAX / 2, 0), (8, 0, u64::MAX - 8, 64, 24)],
+        };
+        let articles = dir.path().join(".duben-cache/v2/articles");
+        std::fs::write(articles.join(INDEX), postcard::to_stdvec(&index).unwrap()).unwrap();
+        let reading = ArticleCache::new(&cache, 1);
+        assert!(reading.get(7).is_none());
+        assert!(reading.get(8).is_none());
+        let far = Location {
+            pack: Arc::from(pack.as_path()),
+            offset: 0,
+            len: u64::MAX / 2,
+            text_at: 16,
+            meta_end: 0,
+        };
+        assert!(read_text(&far).is_err());
     }
 
     #[test]
