@@ -166,11 +166,8 @@ pub fn prepare_loaded(
         })
         .collect();
     articles_cache.finish();
-    match clean::glosses::trims_to_keep() {
-        Some(trims) => cache.save(TRIMS, &trims),
-        // Even none: the next build then knows that no term needs jieba.
-        None if cache.load::<Trims>(TRIMS).is_none() => cache.save(TRIMS, &Trims::default()),
-        None => {}
+    if let Some(trims) = clean::glosses::trims_to_keep() {
+        cache.save(TRIMS, &trims);
     }
     let hits = hits.into_inner();
     let mut items = Vec::with_capacity(outcomes.len());
@@ -228,7 +225,9 @@ type Trims = rustc_hash::FxHashMap<String, u32>;
 pub fn remember_trims(cache: &Cache) -> bool {
     let kept: Option<Trims> = cache.load(TRIMS);
     let known = kept.is_some();
-    clean::glosses::remember_trims(kept.unwrap_or_default());
+    if let Some(cuts) = kept {
+        clean::glosses::remember_trims(cuts);
+    }
     known
 }
 

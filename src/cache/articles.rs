@@ -48,7 +48,8 @@ pub struct Location {
     pub len: u64,
     /// Where the text part starts in the entry (0 when not known yet).
     pub text_at: u64,
-    /// Where the meta part's checksum ends (0 when not known).
+    /// Where the meta part's checksum ends (0 when not known: the whole
+    /// entry is read).
     pub meta_end: u64,
 }
 
@@ -192,12 +193,12 @@ impl<'a> ArticleCache<'a> {
     pub fn get(&self, key: u128) -> Option<Outcome> {
         let loc = self.known.get(&key)?;
         let sparse = self.sparse.contains(&loc.pack);
-        // Only the head and meta part are read, unless the entry is to be
-        // copied out of a sparse pack.
-        let want = match (sparse, loc.meta_end) {
-            (true, _) => loc.len,
-            (false, 0) => loc.len.min(META_PEEK),
-            (false, end) => end.min(loc.len),
+        // Only the head and meta part are read (the index says where they
+        // end), unless the entry is to be copied out of a sparse pack.
+        let want = if sparse || loc.meta_end == 0 {
+            loc.len
+        } else {
+            loc.meta_end.min(loc.len)
         };
         let mut bytes = self.read_known(loc, want).ok()?;
         let (meta_end, text_at) = meta_bounds(&bytes).ok()?;
@@ -417,11 +418,6 @@ fn encode(outcome: &Outcome) -> Option<(Vec<u8>, u64)> {
     bytes.extend_from_slice(&sum.to_le_bytes());
     Some((bytes, text_at as u64))
 }
-
-/// Bytes read of an entry when only its meta part is wanted and the index
-/// does not say where it ends: enough for most (a longer one takes a second
-/// read).
-const META_PEEK: u64 = 4096;
 
 fn number(b: &[u8]) -> Result<u64, ()> {
     Ok(u64::from_le_bytes(b.try_into().map_err(|_| ())?))

@@ -10,6 +10,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::{Cache, binary_id, field, hex, mtime_ns};
 use crate::diagnostics::Diagnostic;
+use crate::write::{Listing, listed_name};
 
 /// What is kept of the last build.
 #[derive(Debug, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct LastBuild {
     pub output: PathBuf,
     /// Every file of the output folder: relative `/`-separated path, size
     /// and modification time (ns).
-    pub files: Vec<(String, u64, u64)>,
+    pub files: Listing,
     pub zip: Option<(PathBuf, u64)>,
     pub articles: usize,
     pub unmapped_sections: Vec<(String, usize)>,
@@ -111,7 +112,7 @@ impl LastBuild {
 
 /// Every file in `output` with its size and modification time, sorted;
 /// `None` if it cannot be read.
-pub fn list_output(output: &Path) -> Option<Vec<(String, u64, u64)>> {
+pub fn list_output(output: &Path) -> Option<Listing> {
     let mut files = Vec::new();
     for entry in WalkDir::new(output).follow_links(false) {
         let entry = entry.ok()?;
@@ -119,12 +120,8 @@ pub fn list_output(output: &Path) -> Option<Vec<(String, u64, u64)>> {
             continue;
         }
         let rel = entry.path().strip_prefix(output).ok()?;
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
         let meta = entry.metadata().ok()?;
-        files.push((rel.join("/"), meta.len(), mtime_ns(&meta)));
+        files.push((listed_name(rel), meta.len(), mtime_ns(&meta)));
     }
     files.sort();
     Some(files)

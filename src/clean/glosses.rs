@@ -233,27 +233,30 @@ pub fn warm_up(jieba: bool) {
 #[derive(Default)]
 struct Trims {
     cuts: FxHashMap<String, u32>,
-    added: bool,
+    /// Whether the cuts are as a build kept them (nothing added since).
+    kept: bool,
 }
 
 static TRIMS: LazyLock<RwLock<Trims>> = LazyLock::new(Default::default);
 
-/// Adds cuts a build remembered.
+/// Adds the cuts a build kept.
 pub fn remember_trims(cuts: FxHashMap<String, u32>) {
     if let Ok(mut trims) = TRIMS.write() {
         for (term, cut) in cuts {
             trims.cuts.entry(term).or_insert(cut);
         }
+        trims.kept = true;
     }
 }
 
-/// Every cut known, if some were made since the last call.
+/// Every cut known, unless they are as a build kept them: even none are
+/// worth keeping, for the next build then knows that no term needed jieba.
 pub fn trims_to_keep() -> Option<FxHashMap<String, u32>> {
     let mut trims = TRIMS.write().ok()?;
-    if !trims.added {
+    if trims.kept {
         return None;
     }
-    trims.added = false;
+    trims.kept = true;
     Some(trims.cuts.clone())
 }
 
@@ -270,7 +273,7 @@ fn after_last_function_word(term: &str) -> &str {
         trims
             .cuts
             .insert(term.to_owned(), (term.len() - rest.len()) as u32);
-        trims.added = true;
+        trims.kept = false;
     }
     rest
 }

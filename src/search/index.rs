@@ -9,8 +9,9 @@
 //!
 //! Each posting carries its BM25 term score (k1 = 1.2, b = 0.75, the
 //! document's length already applied, against the average length rounded
-//! so that an incremental build can patch the shards: `average_length`), quantized to 1..=15 (with the
-//! glossary bit, one base-64 digit), so a query needs only the shards of
+//! so that an incremental build can patch the shards: `average_length`),
+//! quantized to 1..=15 (with the glossary bit, one base-64 digit), so a
+//! query needs only the shards of
 //! its tokens: the browser multiplies by the idf it computes from the
 //! posting count and adds up.
 //!

@@ -67,6 +67,15 @@ pub struct Staging {
 /// modification time (ns), sorted.
 pub type Listing = Vec<(String, u64, u64)>;
 
+/// How a file at `rel` in an output folder is named in a [`Listing`].
+pub fn listed_name(rel: &Path) -> String {
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
 impl Staging {
     /// Creates the staging folder beside `output` (which must already have
     /// passed [`check_output_dir`]).
@@ -150,12 +159,8 @@ impl Staging {
                 .ok()
                 .map(|m| crate::cache::mtime_ns(&m))
         });
-        let path: Vec<_> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect();
         if let (Some(mtime), Ok(mut placed)) = (mtime, self.placed.lock()) {
-            placed.insert(path.join("/"), (size, mtime));
+            placed.insert(listed_name(rel), (size, mtime));
         }
     }
 
