@@ -117,7 +117,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         // One warning for the whole build, not one per page.
         prepared.diagnostics.push(no_base_url_warning());
     }
-    let renderer = Renderer::new(&prepared.config, &theme)?.with_memo(&memo);
+    let renderer = Renderer::new(&prepared.config, &theme)?
+        .with_memo(&memo)
+        .with_scratch(cache.scratch_dir());
     let mut timings = prepared.timings;
     let timer = Instant::now();
     let step = opts.progress.step("render", 0);

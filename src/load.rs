@@ -9,6 +9,7 @@
 //! if the cache turns out not to hold it ([`Source::read`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
@@ -30,8 +31,9 @@ pub struct Source {
     pub bytes: Vec<u8>,
     /// Hash of the bytes (xxh3-128).
     pub hash: u128,
-    /// The file, when its bytes were not read because the last build knew
-    /// them by their hash.
+    /// The file, when its bytes are not in memory: the last build knew
+    /// them by their hash, or they were read and hashed but not kept
+    /// ([`KEEP_BYTES`]).
     pub unread: Option<PathBuf>,
 }
 
@@ -79,6 +81,12 @@ pub struct Stamp {
     inode: u64,
     hash: u128,
 }
+
+/// Bytes of article files kept in memory from the load stage to parsing;
+/// beyond them, a file read now is known by its hash and read again when it
+/// is parsed ([`Source::read`]). Keeping all of a 100,000-article archive
+/// (870 MB) grew the heap to a size the rest of the build never gave back.
+const KEEP_BYTES: u64 = 64 << 20;
 
 /// Files changed this recently are read again next time: on file systems
 /// with coarse times, a later change within the same tick would keep the
@@ -210,17 +218,19 @@ pub fn load(
         max_file_bytes,
         known,
         racy_since,
+        KEEP_BYTES,
     )
 }
 
 /// [`load`], keeping no stamp of files changed at or after `racy_since`
-/// (ns since the epoch).
+/// (ns since the epoch), and the bytes of files read up to `keep_bytes`.
 fn load_stamped(
     content_dir: &Path,
     display_prefix: &Path,
     max_file_bytes: u64,
     known: &Stamps,
     racy_since: u64,
+    keep_bytes: u64,
 ) -> Loaded {
     let mut loaded = Loaded::default();
     // Article files found by the walk: path, path under content/, path shown.
@@ -271,6 +281,7 @@ fn load_stamped(
 
     // Each file's stamp is taken, and the file read unless the last build
     // knew it, in parallel.
+    let kept = AtomicU64::new(0);
     let results: Vec<Result<(Source, Option<Stamp>), Diagnostic>> = pending
         .into_par_iter()
         .map(|(path, rel, shown)| {
@@ -305,7 +316,12 @@ fn load_stamped(
             }
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let source = Source::new(shown, rel, bytes);
+                    let size = bytes.len() as u64;
+                    let mut source = Source::new(shown, rel, bytes);
+                    if kept.fetch_add(size, Ordering::Relaxed) + size > keep_bytes {
+                        source.bytes = Vec::new();
+                        source.unread = Some(path);
+                    }
                     let hash = source.hash;
                     Ok((source, stamp.map(|s| Stamp { hash, ..s })))
                 }
@@ -410,7 +426,8 @@ mod tests {
         let c = dir.path();
         std::fs::write(c.join("a.md"), "one").unwrap();
         std::fs::write(c.join("b.md"), "two").unwrap();
-        let load = |known: &Stamps| load_stamped(c, Path::new("content"), 50, known, u64::MAX);
+        let load =
+            |known: &Stamps| load_stamped(c, Path::new("content"), 50, known, u64::MAX, u64::MAX);
         let first = load(&Stamps::default());
         assert!(first.sources.iter().all(|s| s.unread.is_none()));
         assert_eq!(first.stamps.0.len(), 2);
@@ -443,7 +460,44 @@ mod tests {
         assert!(third.sources[1].unread.is_some());
 
         // Files changed within the racy window leave no stamp.
-        let racy = load_stamped(c, Path::new("content"), 50, &Stamps::default(), 0);
+        let racy = load_stamped(c, Path::new("content"), 50, &Stamps::default(), 0, u64::MAX);
         assert!(racy.stamps.0.is_empty());
+    }
+
+    #[test]
+    fn bytes_beyond_the_budget_are_read_again_when_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        for i in 0..8 {
+            std::fs::write(
+                c.join(format!("{i}.md")),
+                format!("article {i} ").repeat(10),
+            )
+            .unwrap();
+        }
+        let load = |keep| {
+            load_stamped(
+                c,
+                Path::new("content"),
+                1000,
+                &Stamps::default(),
+                u64::MAX,
+                keep,
+            )
+        };
+        let all = load(u64::MAX);
+        // 8 files of 100 bytes with room for 3 of them.
+        let some = load(350);
+        let kept = some.sources.iter().filter(|s| s.unread.is_none()).count();
+        assert_eq!(kept, 3);
+        for (a, s) in all.sources.iter().zip(&some.sources) {
+            assert_eq!((&s.rel_path, s.hash), (&a.rel_path, a.hash));
+            assert_eq!(s.bytes.is_empty(), s.unread.is_some());
+            // Read when parsed, a file not kept is what the first read saw.
+            let read = s.clone().read().unwrap();
+            assert_eq!((read.bytes, read.hash), (a.bytes.clone(), a.hash));
+        }
+        // The stamps (and hashes) of the files not kept are those of all.
+        assert_eq!(some.stamps, all.stamps);
     }
 }

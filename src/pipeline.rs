@@ -199,6 +199,7 @@ pub fn prepare_loaded(
     }
     diagnostics.extend(link_diags);
     step.finish("cross-references, glossary, translations");
+    crate::memory::give_back();
     lap("link", &mut timer);
     diagnostics.sort();
     Ok(Prepared {

@@ -53,6 +53,12 @@ impl Cache {
         }
     }
 
+    /// Where a build may keep scratch files (unnamed, gone when closed):
+    /// the cache's folder, unless nothing may be written there.
+    pub fn scratch_dir(&self) -> Option<&Path> {
+        self.write.then_some(self.dir.as_path())
+    }
+
     /// A cache that is neither read nor written.
     pub fn disabled() -> Cache {
         Cache {

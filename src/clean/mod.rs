@@ -49,7 +49,9 @@ pub struct CleanBody {
     pub lang: String,
     /// Number of figures in the body.
     pub figures: usize,
-    /// In-text glosses (`斯托尔滕贝格（Jens Stoltenberg）`), in order, unique.
+    /// In-text glosses (`斯托尔滕贝格（Jens Stoltenberg）`), in order, unique;
+    /// emptied once the link stage has made them the glossary's terms
+    /// ([`crate::link::Entry::terms`]).
     pub glosses: Vec<glosses::Gloss>,
     /// The body in the other Chinese script, for Chinese articles.
     pub alt_script: Option<AltScript>,

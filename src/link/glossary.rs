@@ -201,8 +201,11 @@ pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow:
         })
         .collect();
     drop(term_of);
+    // The glosses are in the glossary now, and each entry's in its terms:
+    // their strings (1.4 KB an article) need not stay until rendering.
     for (e, own) in archive.entries.iter_mut().zip(own) {
         e.terms = own;
+        e.body.glosses = Vec::new();
     }
     archive.glossary = terms;
     Ok(())

@@ -42,6 +42,8 @@ pub struct Renderer<'a> {
     memo: Option<&'a memo::PageMemo>,
     /// List items already rendered.
     items: items::ItemCache,
+    /// A folder for scratch files (the build cache's), if there is one.
+    scratch: Option<&'a std::path::Path>,
 }
 
 impl<'a> Renderer<'a> {
@@ -68,6 +70,7 @@ impl<'a> Renderer<'a> {
             labels,
             memo: None,
             items: items::ItemCache::default(),
+            scratch: None,
         })
     }
 
@@ -75,6 +78,18 @@ impl<'a> Renderer<'a> {
     pub fn with_memo(mut self, memo: &'a memo::PageMemo) -> Self {
         self.memo = Some(memo);
         self
+    }
+
+    /// Lets stages that gather more than memory should hold (the search
+    /// postings) keep it in scratch files in `dir`.
+    pub fn with_scratch(mut self, dir: Option<&'a std::path::Path>) -> Self {
+        self.scratch = dir;
+        self
+    }
+
+    /// The folder for scratch files, if there is one.
+    pub fn scratch(&self) -> Option<&std::path::Path> {
+        self.scratch
     }
 
     /// The memo of the last build's pages, if there is one.
@@ -151,6 +166,7 @@ impl<'a> Renderer<'a> {
         let pages = sitemap::PageRecorder::new(sink);
         let (all, sink) = (sink, &pages as &dyn Sink);
         let mut files = self.render_articles(archive, links, sink)?;
+        crate::memory::give_back();
         lap("  articles", &mut timer);
         files += self.render_home(archive, links, sink)?;
         files += self.render_all(archive, links, sink)?;

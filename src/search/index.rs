@@ -28,6 +28,7 @@
 //! The year filter needs no file: `search.html` carries each year's id range.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::normalize::{T2S, is_han, normalize, stem, token_hash};
+use super::postings::{Bucket, Gathering, Posting};
 use crate::cache::field;
 use crate::link::Archive;
 use crate::render::memo::PageMemo;
@@ -66,9 +68,9 @@ pub struct SearchConfig {
 #[derive(Clone, Copy, Default)]
 pub(super) struct Weight {
     /// Weighted term frequency, in half units.
-    halves: u32,
+    pub(super) halves: u32,
     /// Whether every occurrence came from glossary forms.
-    glossary_only: bool,
+    pub(super) glossary_only: bool,
 }
 
 /// A Han token without allocation: one or two characters packed in a u64
@@ -200,13 +202,13 @@ fn doc_tokens(archive: &Archive, i: usize, terms_of: &[Vec<usize>]) -> anyhow::R
 
 /// Documents tokenized at a time: their postings go to the buckets before
 /// the next batch is read, so memory holds the postings, not the token maps.
-const BATCH: usize = 512;
+const BATCH: usize = 256;
 /// Postings are gathered in this many buckets (by token hash); a shard is
 /// a whole number of buckets, since the shard count is a power of two.
 const BUCKETS: u32 = 4096;
 
-/// A bucket's postings and the texts of its words by fingerprint.
-type Bucket = (Vec<Posting>, FxHashMap<u64, Box<str>>);
+/// The texts of a bucket's words, by fingerprint.
+type Words = FxHashMap<u64, Box<str>>;
 
 /// What the next build needs to patch this index instead of making it
 /// again (see `search::patch`); kept in the last build's record.
@@ -242,6 +244,7 @@ pub fn write(
     archive: &Archive,
     tz: Tz,
     memo: Option<&PageMemo>,
+    scratch: Option<&Path>,
     sink: &dyn Sink,
 ) -> anyhow::Result<Written> {
     let n = archive.entries.len();
@@ -272,7 +275,7 @@ pub fn write(
     };
     let (record, patched) = match patched {
         Some(record) => (record, true),
-        None => (index.write_whole(sink)?, false),
+        None => (index.write_whole(sink, scratch)?, false),
     };
     (0..n).into_par_iter().try_for_each(|i| {
         let path = format!("search/d/{i}.js");
@@ -384,12 +387,19 @@ impl Index<'_> {
         doc_tokens(self.archive, i, self.terms_of)
     }
 
-    /// Tokenizes every document and writes every shard.
-    fn write_whole(&self, sink: &dyn Sink) -> anyhow::Result<SearchRecord> {
+    /// Tokenizes every document and writes every shard; postings beyond a
+    /// budget wait in a scratch file in `scratch` (see [`Gathering`]).
+    fn write_whole(&self, sink: &dyn Sink, scratch: Option<&Path>) -> anyhow::Result<SearchRecord> {
+        self.write_gathered(sink, Gathering::new(BUCKETS as usize, scratch))
+    }
+
+    fn write_gathered(
+        &self,
+        sink: &dyn Sink,
+        mut gathering: Gathering,
+    ) -> anyhow::Result<SearchRecord> {
         let n = self.archive.entries.len();
-        let mut buckets: Vec<Vec<Posting>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-        let mut words: Vec<FxHashMap<u64, Box<str>>> =
-            (0..BUCKETS).map(|_| FxHashMap::default()).collect();
+        let mut words: Vec<Words> = (0..BUCKETS).map(|_| Words::default()).collect();
         let mut docs: Vec<(u128, u32, u32)> = Vec::with_capacity(n);
         let tokenize = |start: usize| -> anyhow::Result<Vec<DocTokens>> {
             (start..(start + BATCH).min(n))
@@ -400,51 +410,56 @@ impl Index<'_> {
         // Each batch is moved to the buckets while the next one is tokenized.
         let mut batch = tokenize(0)?;
         for start in (0..n).step_by(BATCH) {
-            let scatter = || {
+            let scatter = || -> anyhow::Result<()> {
                 for (k, d) in batch.into_iter().enumerate() {
                     let doc = (start + k) as u32;
                     let distinct = d.han.len() + d.words.len();
                     docs.push((self.keys[doc as usize], d.length as u32, distinct as u32));
                     for (key, w) in d.han {
-                        buckets[(han_hash(key) % BUCKETS) as usize].push(Posting::new(key, doc, w));
+                        let b = (han_hash(key) % BUCKETS) as usize;
+                        gathering.push(b, Posting::new(key, doc, w))?;
                     }
                     for (text, w) in d.words {
                         let order = word_order(&text);
                         let b = (token_hash(&text) % BUCKETS) as usize;
-                        buckets[b].push(Posting::new(order, doc, w));
+                        gathering.push(b, Posting::new(order, doc, w))?;
                         words[b].entry(order).or_insert(text);
                     }
                 }
+                Ok(())
             };
             let next = start + BATCH;
             let tokenize_next = || match next < n {
                 true => tokenize(next),
                 false => Ok(Vec::new()),
             };
-            let ((), following) = rayon::join(scatter, tokenize_next);
+            let (scattered, following) = rayon::join(scatter, tokenize_next);
+            scattered?;
             batch = following?;
         }
-        let total: usize = buckets.iter().map(Vec::len).sum();
+        let total = gathering.total();
+        let (buckets, postings) = gathering.finish()?;
         let shard_count = shard_count(total as u64);
         let avgdl = average_length(docs.iter().map(|d| d.1), n);
         // Shard s holds the buckets b with b % shard_count == s.
-        let mut by_shard: Vec<Vec<Bucket>> = (0..shard_count).map(|_| Vec::new()).collect();
-        for (b, (postings, w)) in buckets.into_iter().zip(words).enumerate() {
-            by_shard[b % shard_count as usize].push((postings, w));
+        let mut by_shard: Vec<Vec<(Bucket, Words)>> =
+            (0..shard_count).map(|_| Vec::new()).collect();
+        for (b, (bucket, w)) in buckets.into_iter().zip(words).enumerate() {
+            by_shard[b % shard_count as usize].push((bucket, w));
         }
         by_shard
             .into_par_iter()
             .enumerate()
             .try_for_each(|(s, parts)| {
-                let mut postings: Vec<Posting> = Vec::new();
-                let mut texts: FxHashMap<u64, Box<str>> = FxHashMap::default();
-                for (p, w) in parts {
-                    postings.extend(p);
+                let mut shard: Vec<Posting> = Vec::new();
+                let mut texts = Words::default();
+                for (bucket, w) in parts {
+                    postings.read(bucket, &mut shard)?;
                     texts.extend(w);
                 }
                 // Stable: each token's postings stay in document order.
-                postings.sort_by_key(|p| p.order());
-                let scored = postings.iter().map(|p| {
+                shard.sort_by_key(|p| p.order());
+                let scored = shard.iter().map(|p| {
                     let length = docs[p.doc() as usize].1;
                     (p.order(), p.doc(), score(p.weight(), length, avgdl))
                 });
@@ -457,45 +472,6 @@ impl Index<'_> {
             avgdl: avgdl.to_bits(),
             postings: total as u64,
         })
-    }
-}
-
-/// One token in one document, in 12 bytes: `order` is the Han key itself
-/// (one or two characters, below 2^63) or, for a word, [`WORD`] plus a
-/// 63-bit fingerprint of its text. Two different words of one shard with
-/// the same fingerprint would share postings; at a million distinct words
-/// the odds are about 1 in 10^7 per build, and the cost is a false match.
-/// The document (up to 2^24) and the weight (half units up to 127, and
-/// whether it came from glossary forms only) share the last word.
-#[derive(Clone, Copy)]
-struct Posting {
-    order_hi: u32,
-    order_lo: u32,
-    doc_weight: u32,
-}
-
-impl Posting {
-    fn new(order: u64, doc: u32, w: Weight) -> Self {
-        Posting {
-            order_hi: (order >> 32) as u32,
-            order_lo: order as u32,
-            doc_weight: (doc << 8) | (w.halves.min(127) << 1) | u32::from(w.glossary_only),
-        }
-    }
-
-    fn order(&self) -> u64 {
-        (u64::from(self.order_hi) << 32) | u64::from(self.order_lo)
-    }
-
-    fn doc(&self) -> u32 {
-        self.doc_weight >> 8
-    }
-
-    fn weight(&self) -> Weight {
-        Weight {
-            halves: (self.doc_weight >> 1) & 127,
-            glossary_only: self.doc_weight & 1 == 1,
-        }
     }
 }
 
@@ -759,5 +735,55 @@ mod tests {
             }
         }
         assert_eq!(out, vec![0, 1, 31, 32, 1000, 65535, 1 << 20]);
+    }
+
+    /// An index whose postings went through a scratch file is the index
+    /// gathered in memory, file for file.
+    #[test]
+    fn postings_kept_on_disk_make_the_same_shards() {
+        use crate::link::test_support::{body, link_all};
+        use crate::write::MemorySink;
+        let items = (0..60)
+            .map(|i| {
+                let article = crate::parse::Article {
+                    display_path: format!("a{i}.md").into(),
+                    rel_path: format!("a{i}.md").into(),
+                    title: format!("第{i}篇 report {i}"),
+                    date: chrono::DateTime::from_timestamp_millis(1_000 * i),
+                    ..crate::parse::Article::default()
+                };
+                let text = format!(
+                    "北约秘书长斯托尔滕贝格（Jens Stoltenberg）第{i}次说，word{} 和 word{} 都在。",
+                    i % 7,
+                    i * 13
+                );
+                let glosses = [("斯托尔滕贝格", "Jens Stoltenberg")];
+                (article, body("zh-Hans", &text, &glosses))
+            })
+            .collect();
+        let archive = link_all(items, &[]).0;
+        let n = archive.entries.len();
+        let terms_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let keys: Vec<u128> = (0..n).map(|i| i as u128).collect();
+        let index = Index {
+            archive: &archive,
+            terms_of: &terms_of,
+            keys: &keys,
+        };
+        let in_memory = MemorySink::default();
+        let whole = index.write_whole(&in_memory, None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let spilled = MemorySink::default();
+        let gathering = Gathering::with_budget(BUCKETS as usize, Some(dir.path()), 50);
+        let record = index.write_gathered(&spilled, gathering).unwrap();
+        assert_eq!(
+            (record.postings, record.shards),
+            (whole.postings, whole.shards)
+        );
+        assert!(whole.postings > 500, "{} postings", whole.postings);
+        let files = |s: &MemorySink| s.files.lock().unwrap().clone();
+        assert_eq!(files(&spilled), files(&in_memory));
+        assert!(files(&in_memory).keys().any(|k| k.starts_with("search/s/")));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

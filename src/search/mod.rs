@@ -5,5 +5,6 @@ pub mod index;
 pub mod normalize;
 mod page;
 mod patch;
+mod postings;
 
 pub use page::write_search;

@@ -36,7 +36,13 @@ pub fn write_search(
         config,
         files,
         patched,
-    } = index::write(archive, renderer.timezone(), renderer.memo(), sink)?;
+    } = index::write(
+        archive,
+        renderer.timezone(),
+        renderer.memo(),
+        renderer.scratch(),
+        sink,
+    )?;
     let all: Vec<usize> = (0..archive.entries.len()).collect();
     let mut years: Vec<i32> = archive.months.iter().map(|m| m.year).collect();
     years.dedup();

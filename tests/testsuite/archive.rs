@@ -177,3 +177,29 @@ fn the_card_and_title_item_templates_list_every_article_everywhere() {
     );
     assert_internal_links_resolve(&site.output());
 }
+
+#[test]
+fn an_item_template_that_looks_at_the_root_gets_its_own_items_per_depth() {
+    let site = TestSite::fixture("site");
+    // Items are rendered once for every depth when the root is only written
+    // out; this template does more with it, and must see each page's own.
+    site.write(
+        "templates/card.html",
+        r#"{% if root == "" %}<li class="my-card top"{% else %}<li class="my-card deep" data-depth="{{ root | length / 3 }}"{% endif %}><a href="{{ root }}{{ a.path }}">{{ a.title }}</a></li>"#,
+    );
+    site.build();
+    let home = site.read("index.html");
+    assert!(count(&home, "li.my-card.top") > 0);
+    assert_eq!(count(&home, "li.my-card.deep"), 0);
+    let topic = site.read("topics/military-diplomacy/index.html");
+    assert_eq!(count(&topic, "li.my-card.top"), 0);
+    assert!(count(&topic, "li.my-card.deep[data-depth='2']") > 0);
+    assert!(topic.contains(r#"href="../../2021/04/rc-04202021150817.html""#));
+    // No page keeps the placeholder the shared items are rendered with.
+    for f in files(&site.output()) {
+        if f.ends_with(".html") {
+            assert!(!site.read(&f).contains('\u{E000}'), "{f}");
+        }
+    }
+    assert_internal_links_resolve(&site.output());
+}
