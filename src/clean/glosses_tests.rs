@@ -1,7 +1,10 @@
 use super::*;
 
 fn pairs(text: &str) -> Vec<(String, String)> {
-    glosses_in(text).into_iter().map(|g| (g.zh, g.en)).collect()
+    glosses_in(text)
+        .into_iter()
+        .map(|g| (g.zh().to_owned(), g.en().to_owned()))
+        .collect()
 }
 
 fn p(zh: &str, en: &str) -> (String, String) {

@@ -93,17 +93,17 @@ pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow:
                 spelled.push(FxHashMap::default());
                 english.len() - 1
             };
-            let z = *zh_ids.entry(&g.zh).or_insert_with(|| new_id(false));
-            let n = match en_spelled.get(g.en.as_str()) {
+            let z = *zh_ids.entry(g.zh()).or_insert_with(|| new_id(false));
+            let n = match en_spelled.get(g.en()) {
                 Some(&n) => n,
                 None => {
-                    let n = *en_ids.entry(en_key(&g.en)).or_insert_with(|| new_id(true));
-                    en_spelled.insert(&g.en, n);
+                    let n = *en_ids.entry(en_key(g.en())).or_insert_with(|| new_id(true));
+                    en_spelled.insert(g.en(), n);
                     n
                 }
             };
-            *spelled[z].entry(&g.zh).or_insert(0) += 1;
-            *spelled[n].entry(&g.en).or_insert(0) += 1;
+            *spelled[z].entry(g.zh()).or_insert(0) += 1;
+            *spelled[n].entry(g.en()).or_insert(0) += 1;
             pairs.push((z, n, i));
         }
     }
@@ -191,7 +191,7 @@ pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow:
         .map(|e| {
             let mut own: Vec<usize> = Vec::new();
             for g in &e.body.glosses {
-                if let Some(&t) = term_of.get(g.zh.as_str())
+                if let Some(&t) = term_of.get(g.zh())
                     && !own.contains(&t)
                 {
                     own.push(t);
@@ -201,11 +201,8 @@ pub fn build_glossary(archive: &mut Archive, memo: Option<&UsesMemo>) -> anyhow:
         })
         .collect();
     drop(term_of);
-    // The glosses are in the glossary now, and each entry's in its terms:
-    // their strings (1.4 KB an article) need not stay until rendering.
     for (e, own) in archive.entries.iter_mut().zip(own) {
         e.terms = own;
-        e.body.glosses = Vec::new();
     }
     archive.glossary = terms;
     Ok(())

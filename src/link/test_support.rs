@@ -16,13 +16,7 @@ pub fn body(lang: &str, text: &str, glosses: &[(&str, &str)]) -> CleanBody {
     CleanBody {
         text: text.to_owned(),
         lang: lang.into(),
-        glosses: glosses
-            .iter()
-            .map(|(z, e)| Gloss {
-                zh: (*z).into(),
-                en: (*e).into(),
-            })
-            .collect(),
+        glosses: glosses.iter().map(|(z, e)| Gloss::new(z, e)).collect(),
         ..CleanBody::default()
     }
 }

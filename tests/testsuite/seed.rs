@@ -83,7 +83,7 @@ fn the_seed_reads_in_traditional_chinese_with_its_glossary_terms() {
     let glosses: Vec<(String, String)> = body
         .glosses
         .iter()
-        .map(|g| (g.zh.clone(), g.en.clone()))
+        .map(|g| (g.zh().to_owned(), g.en().to_owned()))
         .collect();
     assert_eq!(
         glosses,
