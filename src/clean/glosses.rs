@@ -13,8 +13,8 @@ use rustc_hash::FxHashMap;
 use super::tree::{Element, Node};
 
 /// One gloss: a Chinese form and its English form, in one allocation (the
-/// Chinese, then the English): every article's glosses stay in memory until
-/// the link stage, and as two `String`s they took 1.4 KB an article.
+/// Chinese, then the English): every article's glosses stay in memory for
+/// the whole build, and as two `String`s they took 1.4 KB an article.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Gloss {
     text: Box<str>,

@@ -151,9 +151,16 @@ impl Gathering {
             )
         };
         if scratch.file.is_none() {
-            std::fs::create_dir_all(dir).with_context(failed)?;
-            let file = tempfile::tempfile_in(dir).with_context(failed)?;
-            scratch.file = Some(BufWriter::with_capacity(1 << 20, file));
+            // A folder where no file can be made (read-only, not a folder):
+            // the postings stay in memory, as without a cache.
+            let made = std::fs::create_dir_all(dir).and_then(|()| tempfile::tempfile_in(dir));
+            match made {
+                Ok(file) => scratch.file = Some(BufWriter::with_capacity(1 << 20, file)),
+                Err(_) => {
+                    self.scratch = None;
+                    return Ok(());
+                }
+            }
         }
         let Some(file) = &mut scratch.file else {
             return Ok(());
@@ -271,6 +278,11 @@ mod tests {
         assert_eq!(no_runs, 0);
         assert!(runs > 7 * 10, "only {runs} runs were written out");
         assert_eq!(spilled, in_memory);
+        // Where no scratch file can be made, they stay in memory.
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "x").unwrap();
+        assert_eq!(gather(Some(&not_a_folder)), (in_memory.clone(), 0));
+        std::fs::remove_file(&not_a_folder).unwrap();
         // Each bucket holds its postings in document order, all of them.
         assert_eq!(in_memory.iter().map(Vec::len).sum::<usize>(), 5000);
         for bucket in &in_memory {
