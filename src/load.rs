@@ -48,6 +48,15 @@ impl Source {
         }
     }
 
+    /// The source with its bytes: itself when they are in memory, else
+    /// read now ([`Source::read`]).
+    pub fn with_bytes(&self) -> Result<std::borrow::Cow<'_, Source>, Diagnostic> {
+        match self.unread {
+            None => Ok(std::borrow::Cow::Borrowed(self)),
+            Some(_) => self.clone().read().map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// The source with its bytes, read now if they were not. A file that
     /// changed since it was loaded is taken as it is now, with its new hash.
     pub fn read(self) -> Result<Source, Diagnostic> {

@@ -36,19 +36,11 @@ pub fn check(loaded: &Loaded, config: &SiteConfig) -> Vec<Finding> {
         .flat_map_iter(|s| {
             // A file whose bytes the load stage did not keep is read again
             // (one that cannot be is reported by the pipeline).
-            let read;
-            let s = match s.unread {
-                None => s,
-                Some(_) => match s.clone().read() {
-                    Ok(r) => {
-                        read = r;
-                        &read
-                    }
-                    Err(_) => return Vec::new(),
-                },
+            let Ok(s) = s.with_bytes() else {
+                return Vec::new();
             };
-            match parse::parse_source(s, opts).article {
-                Some(a) => article_refs(s, &a, &assets, &articles),
+            match parse::parse_source(&s, opts).article {
+                Some(a) => article_refs(&s, &a, &assets, &articles),
                 None => Vec::new(),
             }
         })
